@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * bindsim heap: one fixed arena holding the whole simulated kernel.
+ *
+ * Layout of the arena:
+ *
+ *	[ struct heap_hdr ][ struct sim_kernel ][ block ][ block ] ... top
+ *
+ * Each block is a 32-byte header followed by its payload. Blocks are carved
+ * from the top of the arena, or reuse a block freed in an earlier
+ * allocation epoch (one epoch per operation, see sim_fault_begin()), so a
+ * use after free inside one operation always lands in poisoned, freed
+ * memory and is detected. All allocator metadata lives in the arena, so a
+ * snapshot of the first sim_heap_used() bytes is a complete kernel state.
+ *
+ * struct file and the deferred fput work are here too: they are heap
+ * objects queued in struct sim_kernel.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bindsim/sim.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+
+#define HEAP_MAGIC 0x62696e64u		/* "bind" */
+#define POISON_FREE 0x6b
+
+#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((size_t)(a) - 1))
+
+/*
+ * Lookup index: for each CHUNK of the arena, a block starting at or before
+ * the chunk's first byte (in 16-byte units), where a walk to any address
+ * of the chunk may start. Set when blocks are carved; splitting a block
+ * keeps it valid. It lives in the arena, so snapshots carry it.
+ */
+#define CHUNK_SHIFT 10
+#define NR_CHUNKS (SIM_HEAP_SIZE >> CHUNK_SHIFT)
+
+struct heap_hdr {
+	uint32_t magic;
+	uint32_t top;		/* offset of the first unused byte */
+	uint32_t epoch;		/* current allocation epoch */
+	uint32_t nr_freed;	/* blocks in state FREED */
+	uint16_t chunk_blk[NR_CHUNKS];
+};
+
+_Static_assert(SIM_HEAP_SIZE / 16 <= 0x10000, "chunk_blk offsets fit u16");
+
+/* Block flags, in the low bits of size_flags (sizes are multiples of 16). */
+#define BLK_FREED 0x1u
+#define BLK_WORLD 0x2u
+#define BLK_FLAGS 0xfu
+
+struct blk {
+	uint32_t size_flags;		/* payload size | BLK_* */
+	uint32_t free_epoch;		/* epoch in which it was freed */
+	uint64_t seq;			/* allocation sequence number */
+	const char *tag;
+	const struct sim_site *site;
+};
+
+_Static_assert(sizeof(struct blk) == 32, "block header is 32 bytes");
+
+#define HDR_SIZE ALIGN_UP(sizeof(struct heap_hdr), 64)
+#define KERNEL_OFF HDR_SIZE
+#define BLOCKS_OFF (KERNEL_OFF + ALIGN_UP(sizeof(struct sim_kernel), 64))
+
+static unsigned char arena[SIM_HEAP_SIZE] __attribute__((aligned(64)));
+
+/*
+ * Recent lookups, outside the arena: a hint that never changes a result.
+ * An entry is valid while the block layout is unchanged; reset, restore
+ * and splits change it (carving at the top and freeing move no block).
+ */
+#define LOOKUP_CACHE 16
+
+static struct {
+	uintptr_t lo, hi;	/* the block's header, the next block */
+	unsigned long gen;
+} lookup_cache[LOOKUP_CACHE];
+static unsigned long layout_gen = 1;
+
+static inline struct heap_hdr *hdr(void)
+{
+	return (struct heap_hdr *)arena;
+}
+
+static inline size_t blk_size(const struct blk *b)
+{
+	return b->size_flags & ~BLK_FLAGS;
+}
+
+static inline unsigned char *blk_payload(struct blk *b)
+{
+	return (unsigned char *)(b + 1);
+}
+
+static inline struct blk *blk_next(struct blk *b)
+{
+	return (struct blk *)(blk_payload(b) + blk_size(b));
+}
+
+static inline struct blk *blk_first(void)
+{
+	return (struct blk *)(arena + BLOCKS_OFF);
+}
+
+static inline struct blk *blk_top(void)
+{
+	return (struct blk *)(arena + hdr()->top);
+}
+
+static inline bool in_arena(const void *p)
+{
+	return (uintptr_t)p >= (uintptr_t)arena &&
+	       (uintptr_t)p < (uintptr_t)arena + SIM_HEAP_SIZE;
+}
+
+static void blk_info(struct blk *b, struct sim_alloc_info *info)
+{
+	info->ptr = blk_payload(b);
+	info->size = blk_size(b);
+	info->cls = (b->size_flags & BLK_WORLD) ? SIM_CLASS_WORLD :
+						  SIM_CLASS_KERNEL;
+	info->tag = b->tag;
+	info->site = b->site;
+	info->seq = (unsigned long)b->seq;
+}
+
+/*
+ * The block whose payload contains p, or NULL. The caller checked that p is
+ * in the arena.
+ */
+static struct blk *blk_containing(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+	struct blk *b = blk_first();
+	struct blk *top = blk_top();
+	size_t chunk = (a - (uintptr_t)arena) >> CHUNK_SHIFT;
+	unsigned int slot = (a >> 6) % LOOKUP_CACHE;
+
+	if (a < (uintptr_t)b || a >= (uintptr_t)top)
+		return NULL;
+	if (lookup_cache[slot].gen == layout_gen &&
+	    a >= lookup_cache[slot].lo && a < lookup_cache[slot].hi) {
+		b = (struct blk *)lookup_cache[slot].lo;
+		return a >= (uintptr_t)blk_payload(b) ? b : NULL;
+	}
+	if (chunk << CHUNK_SHIFT >= BLOCKS_OFF)
+		b = (struct blk *)(arena + 16 * hdr()->chunk_blk[chunk]);
+	while (b < top) {
+		struct blk *next = blk_next(b);
+
+		if (a < (uintptr_t)next) {
+			lookup_cache[slot].lo = (uintptr_t)b;
+			lookup_cache[slot].hi = (uintptr_t)next;
+			lookup_cache[slot].gen = layout_gen;
+			return a >= (uintptr_t)blk_payload(b) ? b : NULL;
+		}
+		b = next;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------- the arena */
+
+void sim_heap_reset(void)
+{
+	size_t used = SIM_HEAP_SIZE;
+
+	if (hdr()->magic == HEAP_MAGIC && hdr()->top <= SIM_HEAP_SIZE)
+		used = hdr()->top;
+	memset(arena, 0, used);
+	layout_gen++;
+	hdr()->magic = HEAP_MAGIC;
+	hdr()->top = BLOCKS_OFF;
+	hdr()->epoch = 0;
+	hdr()->nr_freed = 0;
+}
+
+static inline void heap_ready(void)
+{
+	if (__builtin_expect(hdr()->magic != HEAP_MAGIC, 0))
+		sim_heap_reset();
+}
+
+struct sim_kernel *sim_kernel(void)
+{
+	heap_ready();
+	return (struct sim_kernel *)(arena + KERNEL_OFF);
+}
+
+size_t sim_heap_used(void)
+{
+	heap_ready();
+	return hdr()->top;
+}
+
+void sim_heap_save(void *buf)
+{
+	memcpy(buf, arena, sim_heap_used());
+}
+
+void sim_heap_restore(const void *buf, size_t len)
+{
+	if (len > SIM_HEAP_SIZE || len < BLOCKS_OFF) {
+		fprintf(stderr, "bindsim: bad heap snapshot (%zu bytes)\n",
+			len);
+		exit(2);
+	}
+	memcpy(arena, buf, len);
+	layout_gen++;
+}
+
+void __sim_heap_new_epoch(void)
+{
+	heap_ready();
+	hdr()->epoch++;
+}
+
+/* ------------------------------------------------------------ allocation */
+
+static void heap_exhausted(void)
+{
+	fprintf(stderr,
+		"bindsim: simulated heap exhausted (%u bytes): world too large\n",
+		SIM_HEAP_SIZE);
+	exit(2);
+}
+
+/* A freed block from an earlier epoch with room for size bytes, or NULL. */
+static struct blk *find_reusable(size_t size)
+{
+	struct heap_hdr *h = hdr();
+	struct blk *top = blk_top();
+	struct blk *b;
+
+	if (!h->nr_freed)
+		return NULL;
+	for (b = blk_first(); b < top; b = blk_next(b)) {
+		if (!(b->size_flags & BLK_FREED) || b->free_epoch >= h->epoch ||
+		    blk_size(b) < size)
+			continue;
+		h->nr_freed--;
+		/* Split off the rest as a free (and reusable) block. */
+		if (blk_size(b) >= size + sizeof(struct blk) + 16) {
+			struct blk *rest;
+
+			rest = (struct blk *)(blk_payload(b) + size);
+			rest->size_flags = (uint32_t)(blk_size(b) - size -
+						      sizeof(struct blk)) |
+					   BLK_FREED;
+			rest->free_epoch = b->free_epoch;
+			rest->seq = 0;
+			rest->tag = NULL;
+			rest->site = NULL;
+			h->nr_freed++;
+			b->size_flags = (uint32_t)size;
+			layout_gen++;
+		}
+		/* Live again: drop FREED and any class left from before. */
+		b->size_flags = (uint32_t)blk_size(b);
+		return b;
+	}
+	return NULL;
+}
+
+static struct blk *carve(size_t size)
+{
+	struct heap_hdr *h = hdr();
+	struct blk *b;
+	size_t c;
+
+	if (size > SIM_HEAP_SIZE ||
+	    h->top + sizeof(struct blk) + size > SIM_HEAP_SIZE)
+		heap_exhausted();
+	b = blk_top();
+	/* Chunks starting inside the new block: walks start from it. */
+	for (c = (h->top + (1u << CHUNK_SHIFT) - 1) >> CHUNK_SHIFT;
+	     c < NR_CHUNKS && (c << CHUNK_SHIFT) < h->top + sizeof(*b) + size;
+	     c++)
+		h->chunk_blk[c] = (uint16_t)(h->top / 16);
+	h->top += (uint32_t)(sizeof(struct blk) + size);
+	b->size_flags = (uint32_t)size;
+	return b;
+}
+
+void *sim_alloc(size_t size, gfp_t gfp, enum sim_alloc_class cls,
+		const char *tag, const struct sim_site *site)
+{
+	struct blk *b;
+
+	heap_ready();
+	if ((gfp & GFP_KERNEL) && !(gfp & GFP_ATOMIC) && __sim_spins_held())
+		sim_report(SIM_F_LOCK, site,
+			   "sleeping allocation under spinlock (%s of %zu bytes)",
+			   tag ? tag : "kmalloc", size);
+	if (cls == SIM_CLASS_KERNEL && !(gfp & SIM_GFP_NOFAIL) &&
+	    sim_should_fail(site))
+		return NULL;
+	if (size > SIM_HEAP_SIZE)
+		heap_exhausted();
+	size = size ? ALIGN_UP(size, 16) : 16;
+	b = find_reusable(size);
+	if (!b)
+		b = carve(size);
+	if (cls == SIM_CLASS_WORLD)
+		b->size_flags |= BLK_WORLD;
+	b->free_epoch = 0;
+	b->seq = sim_kernel()->alloc_seq++;
+	b->tag = tag;
+	b->site = site;
+	/* Always zeroed: contents never depend on the heap's history. */
+	memset(blk_payload(b), 0, blk_size(b));
+	return blk_payload(b);
+}
+
+/* "<tag> allocated at file:line func"; untagged blocks by slab size. */
+static void describe(char *buf, size_t len, const struct blk *b)
+{
+	char name[32];
+	const char *tag = b->tag;
+
+	if (!tag) {
+		snprintf(name, sizeof(name), "kmalloc-%zu", blk_size(b));
+		tag = name;
+	}
+	if (b->site)
+		snprintf(buf, len, "%s allocated at %s:%d %s", tag,
+			 b->site->file, b->site->line, b->site->func);
+	else
+		snprintf(buf, len, "%s", tag);
+}
+
+void sim_free(const void *p, const struct sim_site *site)
+{
+	struct blk *b;
+	char what[SIM_MSG_LEN];
+
+	if (!p)
+		return;
+	heap_ready();
+	b = in_arena(p) ? blk_containing(p) : NULL;
+	if (!b || blk_payload(b) != p) {
+		/* No addresses in messages: they must be reproducible. */
+		if (b) {
+			describe(what, sizeof(what), b);
+			sim_report(SIM_F_DOUBLE_FREE, site,
+				   "kfree of unknown pointer %zu bytes into %s",
+				   (size_t)((const unsigned char *)p -
+					    blk_payload(b)), what);
+		} else {
+			sim_report(SIM_F_DOUBLE_FREE, site,
+				   "kfree of unknown pointer (%s)",
+				   in_arena(p) ? "no heap block" :
+						 "not heap memory");
+		}
+		return;
+	}
+	if (b->size_flags & BLK_FREED) {
+		unsigned int n = sim_nr_findings();
+		struct sim_finding *f;
+
+		describe(what, sizeof(what), b);
+		sim_report(SIM_F_DOUBLE_FREE, site, "double free of %s", what);
+		if (sim_nr_findings() == n + 1) {
+			/* Ours: name the allocation, as a leak report does. */
+			f = (struct sim_finding *)sim_finding(n);
+			f->alloc_site = b->site;
+			f->alloc_tag = b->tag;
+		}
+		return;
+	}
+	__sim_locks_freed(blk_payload(b), blk_size(b), site);
+	b->size_flags = (uint32_t)blk_size(b) | BLK_FREED |
+			(b->size_flags & BLK_WORLD);
+	b->free_epoch = hdr()->epoch;
+	hdr()->nr_freed++;
+	memset(blk_payload(b), POISON_FREE, blk_size(b));
+}
+
+bool __sim_heap_freed(const void *p, struct sim_alloc_info *info)
+{
+	struct blk *b;
+
+	if (!in_arena(p) || !hdr()->nr_freed)
+		return false;
+	b = blk_containing(p);
+	if (!b || !(b->size_flags & BLK_FREED))
+		return false;
+	blk_info(b, info);
+	return true;
+}
+
+/* ---------------------------------------------------------------- census */
+
+unsigned int sim_census(enum sim_alloc_class cls, struct sim_alloc_info *out,
+			unsigned int max)
+{
+	struct blk *b, *top;
+	unsigned int n = 0;
+	uint32_t want = cls == SIM_CLASS_WORLD ? BLK_WORLD : 0;
+
+	heap_ready();
+	top = blk_top();
+	for (b = blk_first(); b < top; b = blk_next(b)) {
+		if ((b->size_flags & (BLK_FREED | BLK_WORLD)) != want)
+			continue;
+		if (out && n < max)
+			blk_info(b, &out[n]);
+		n++;
+	}
+	return n;
+}
+
+bool sim_alloc_lookup(const void *p, struct sim_alloc_info *info)
+{
+	struct blk *b;
+
+	if (!in_arena(p))
+		return false;
+	heap_ready();
+	b = blk_containing(p);
+	if (!b || (b->size_flags & BLK_FREED))
+		return false;
+	if (info)
+		blk_info(b, info);
+	return true;
+}
+
+/* ------------------------------------------------------------------ files */
+
+struct file *sim_file_alloc(void (*release)(struct file *), void *data,
+			    const struct sim_site *site)
+{
+	struct file *file;
+
+	file = sim_alloc(sizeof(*file), GFP_KERNEL | __GFP_ZERO,
+			 SIM_CLASS_KERNEL, "file", site);
+	if (!file)
+		return NULL;
+	refcount_set(&file->f_count, 1);
+	file->release = release;
+	file->private_data = data;
+	return file;
+}
+
+static void file_release(struct file *file, const struct sim_site *site)
+{
+	file->released = true;
+	if (file->release)
+		file->release(file);
+	sim_free(file, site);
+}
+
+void sim_fput(struct file *file, const struct sim_site *site)
+{
+	struct sim_kernel *k;
+
+	if (!__sim_deref(file, site))
+		return;
+	if (!sim_refcount_sub_and_test(1, &file->f_count, site))
+		return;
+	k = sim_kernel();
+	if (k->nr_deferred < sizeof(k->deferred) / sizeof(k->deferred[0]))
+		k->deferred[k->nr_deferred++] = file;
+	else
+		file_release(file, site);
+}
+
+void sim_task_work_run(void)
+{
+	const struct sim_site *site = SIM_SITE("task_work_run");
+	struct sim_kernel *k = sim_kernel();
+
+	while (k->nr_deferred) {
+		struct file *file = k->deferred[0];
+
+		k->nr_deferred--;
+		memmove(&k->deferred[0], &k->deferred[1],
+			k->nr_deferred * sizeof(k->deferred[0]));
+		k->deferred[k->nr_deferred] = NULL;
+		if (__sim_deref(file, site))
+			file_release(file, site);
+	}
+}

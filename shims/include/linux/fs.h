@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _LINUX_FS_H
+#define _LINUX_FS_H
+
+#include <linux/refcount.h>
+
+/*
+ * A file: its reference count is what keeps an iommufd context alive. The
+ * last fput() queues ->release() as task work (run by sim_task_work_run()
+ * on the way back to user space), as the kernel does for a process. An fput
+ * without a matching reference is a SIM_F_REFCOUNT underflow finding.
+ */
+struct file {
+	refcount_t f_count;
+	void (*release)(struct file *file);
+	void *private_data;
+	bool released;
+};
+
+/* Allocates a file with one reference (the file descriptor's). */
+struct file *sim_file_alloc(void (*release)(struct file *), void *data,
+			    const struct sim_site *site);
+void sim_fput(struct file *file, const struct sim_site *site);
+
+#define anon_inode_getfile_sim(release, data)				\
+	sim_file_alloc((release), (data), SIM_FAULT_SITE("anon_inode_getfile"))
+#define get_file(f)							\
+	({								\
+		struct file *__f = (f);					\
+		sim_refcount_add(1, &__f->f_count, SIM_SITE("get_file")); \
+		__f;							\
+	})
+#define fput(f) sim_fput((f), SIM_SITE("fput"))
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _LINUX_LOCKDEP_H
+#define _LINUX_LOCKDEP_H
+
+#include <linux/mutex.h>
+
+/* A SIM_F_LOCK finding when the lock's held state is not as asserted. */
+void sim_lockdep_assert_mutex(const struct mutex *lock, bool held,
+			      const struct sim_site *site);
+void sim_lockdep_assert_spin(const spinlock_t *lock, bool held,
+			     const struct sim_site *site);
+
+#define __sim_lockdep_assert(l, held, w)				\
+	_Generic((l),							\
+		 struct mutex *: sim_lockdep_assert_mutex,		\
+		 spinlock_t *: sim_lockdep_assert_spin)((l), (held),	\
+							SIM_SITE(w))
+#define lockdep_assert_held(l)						\
+	__sim_lockdep_assert((l), true, "lockdep_assert_held")
+#define lockdep_assert_not_held(l)					\
+	__sim_lockdep_assert((l), false, "lockdep_assert_not_held")
+
+#endif
