@@ -1,0 +1,745 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Canonical state and invariants.
+ *
+ * The canonical form lists every observable field in a fixed order with
+ * pointers replaced by stable names (object ids, world indices), so two
+ * states compare equal exactly when nothing a user or the kernel could
+ * observe differs, whatever the heap layout.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommufd_private.h"
+#include "check.h"
+
+/* ------------------------------------------------------------ canonical */
+
+static void cput(struct canon *c, const char *label, u32 v)
+{
+	if (c->n < CANON_MAX)
+		c->v[c->n] = v;
+	c->n++;
+	if (c->text)
+		fprintf(c->text, "%s %u\n", label, v);
+}
+
+static void ctext(struct canon *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void ctext(struct canon *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->text)
+		return;
+	va_start(ap, fmt);
+	vfprintf(c->text, fmt, ap);
+	va_end(ap);
+}
+
+static int ctx_index(const struct world *w, const void *ictx)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->spec->nr_ctxs; i++)
+		if (ictx && w->alive[i] == ictx)
+			return i;
+	return -1;
+}
+
+static int dev_index(const struct world *w, const struct device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->spec->nr_devs; i++)
+		if (w->devs[i] == dev)
+			return i;
+	return -1;
+}
+
+/* A domain's name: 0 none, 1 default, 2 blocking, 3 unknown, else hwpt. */
+static u32 domain_code(const struct world *w, const struct iommu_group *g,
+		       const struct iommu_domain *dom)
+{
+	unsigned int c;
+	u32 id;
+
+	if (!dom)
+		return 0;
+	if (g && dom == g->default_domain)
+		return 1;
+	if (g && dom == g->blocking_domain)
+		return 2;
+	for (c = 0; c < w->spec->nr_ctxs; c++) {
+		struct iommufd_ctx *ictx = w->alive[c];
+
+		if (!ictx)
+			continue;
+		for (id = 1; id <= w->spec->id_max; id++) {
+			struct iommufd_object *obj =
+				sim_xa_raw(&ictx->objects, id);
+
+			if (!obj || obj == XA_ZERO_ENTRY ||
+			    obj->type != IOMMUFD_OBJ_HWPT_PAGING)
+				continue;
+			if (container_of(obj, struct iommufd_hw_pagetable,
+					 obj)->domain == dom)
+				return 16 + c * 256 + id;
+		}
+	}
+	return 3;
+}
+
+static u32 obj_id(const void *obj)
+{
+	return obj ? ((const struct iommufd_object *)obj)->id : 0;
+}
+
+static void canon_igroup(struct canon *c, const struct world *w,
+			 struct iommufd_group *igroup)
+{
+	u32 p, id;
+
+	cput(c, "  igroup.ref", kref_read(&igroup->ref));
+	cput(c, "  igroup.ctx", ctx_index(w, igroup->ictx) + 1);
+	/*
+	 * sw_msi_start is left out: a cache of a device property that the
+	 * kernel sets before a reservation can fail and never clears.
+	 */
+	for (p = 0; p < w->spec->nr_pasids; p++) {
+		struct iommufd_attach *attach =
+			sim_xa_raw(&igroup->pasid_attach, p);
+
+		if (!attach) {
+			cput(c, "  pasid.none", p);
+			continue;
+		}
+		if (attach == XA_ZERO_ENTRY) {
+			cput(c, "  pasid.reserved", p);
+			continue;
+		}
+		cput(c, "  pasid.attach", p);
+		cput(c, "   hwpt", obj_id(attach->hwpt));
+		for (id = 1; id <= w->spec->id_max; id++) {
+			void *e = sim_xa_raw(&attach->device_array, id);
+
+			if (e)
+				cput(c, "   dev", id | (e == XA_ZERO_ENTRY ?
+						    0x80000000u : 0));
+		}
+	}
+}
+
+static void canon_object(struct canon *c, const struct world *w,
+			 struct iommufd_object *obj)
+{
+	cput(c, " type", obj->type);
+	cput(c, " users", refcount_read(&obj->users));
+	cput(c, " wait_cnt", refcount_read(&obj->wait_cnt));
+	switch (obj->type) {
+	case IOMMUFD_OBJ_DEVICE: {
+		struct iommufd_device *idev =
+			container_of(obj, struct iommufd_device, obj);
+
+		cput(c, " dev", dev_index(w, idev->dev) + 1);
+		cput(c, " ctx", ctx_index(w, idev->ictx) + 1);
+		cput(c, " enforce_cc", idev->enforce_cache_coherency);
+		cput(c, " destroying", idev->destroying);
+		if (idev->igroup && !idev->igroup->group) {
+			/* a private noiommu igroup lives only here */
+			cput(c, " igroup.private", 1);
+			canon_igroup(c, w, idev->igroup);
+		} else {
+			cput(c, " igroup.group", idev->igroup ?
+			     (u32)iommu_group_id(idev->igroup->group) + 1 : 0);
+		}
+		break;
+	}
+	case IOMMUFD_OBJ_HWPT_PAGING: {
+		struct iommufd_hwpt_paging *hp = container_of(
+			obj, struct iommufd_hwpt_paging, common.obj);
+
+		cput(c, " pasid_compat", hp->common.pasid_compat);
+		cput(c, " auto", hp->auto_domain);
+		cput(c, " domain_added", hp->domain_added);
+		cput(c, " listed", !list_empty(&hp->hwpt_item));
+		cput(c, " ioas", obj_id(hp->ioas));
+		cput(c, " domain", hp->common.domain ?
+		     hp->common.domain->iommu_dev + 1 : 0);
+		break;
+	}
+	case IOMMUFD_OBJ_IOAS: {
+		struct iommufd_ioas *ioas =
+			container_of(obj, struct iommufd_ioas, obj);
+		struct iommufd_hwpt_paging *hp;
+		struct iopt_reserved *r;
+
+		cput(c, " nr_domains", ioas->iopt.nr_domains);
+		list_for_each_entry(r, &ioas->iopt.reserved, node) {
+			cput(c, " resv.start", r->start);
+			cput(c, " resv.owner", dev_index(w, r->owner) + 1);
+		}
+		list_for_each_entry(hp, &ioas->hwpt_list, hwpt_item)
+			cput(c, " hwpt", hp->common.obj.id);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+void canon_state(struct canon *c)
+{
+	const struct world *w = world_get();
+	const struct world_spec *spec = w->spec;
+	const struct sim_settings *s = &sim_kernel()->settings;
+	struct sim_alloc_info info;
+	unsigned int i, n;
+	u32 id, p;
+
+	c->n = 0;
+	cput(c, "settings", s->CONFIG_IOMMUFD_NOIOMMU |
+	     s->CONFIG_VFIO_NOIOMMU << 1 | s->allow_unsafe_interrupts << 2 |
+	     s->enable_unsafe_noiommu_mode << 3 | s->cap_sys_rawio << 4);
+	cput(c, "taint", sim_kernel()->taint);
+
+	for (i = 0; i < spec->nr_groups; i++) {
+		struct iommu_group *g = w->groups[i];
+
+		ctext(c, "group %s\n", spec->groups[i]);
+		cput(c, " ref", refcount_read(&g->ref) - w->group_ref0[i]);
+		cput(c, " owner", g->owner ? ctx_index(w, g->owner) + 2 : 0);
+		cput(c, " owner_cnt", g->owner_cnt);
+		cput(c, " domain", domain_code(w, g, g->domain));
+		for (p = 0; p < spec->nr_pasids; p++) {
+			struct iommu_attach_handle *h =
+				sim_xa_raw(&g->pasid_array, p);
+
+			cput(c, " handle", h ? (h == XA_ZERO_ENTRY ? 1 :
+				domain_code(w, g, h->domain) + 2) : 0);
+		}
+	}
+	for (i = 0; i < spec->nr_devs; i++) {
+		const struct vfio_device *v = &w->vdev[i];
+		const struct device *dev = w->devs[i];
+
+		ctext(c, "device %s\n", spec->devs[i].name);
+		cput(c, " registered", v->registered | v->noiommu << 1);
+		cput(c, " bound", ctx_index(w, v->iommufd_ictx) + 1);
+		cput(c, " devid", v->devid);
+		cput(c, " attached", v->attached[0] | v->attached[1] << 1);
+		cput(c, " group", !dev->iommu_group ? 0 :
+		     (spec->devs[i].group >= 0 ? spec->devs[i].group + 1 : 99));
+	}
+	for (i = 0; i < spec->nr_ctxs; i++) {
+		struct iommufd_ctx *ictx = w->alive[i];
+
+		ctext(c, "ctx %s\n", spec->ctxs[i].name);
+		cput(c, " state", !ictx ? 0 : (w->ctx[i] ? 2 : 1));
+		if (!ictx)
+			continue;
+		cput(c, " file_ref", refcount_read(&ictx->file->f_count));
+		for (id = 1; id <= spec->id_max; id++) {
+			struct iommufd_object *obj =
+				sim_xa_raw(&ictx->objects, id);
+
+			if (!obj)
+				continue;
+			ctext(c, "object %u\n", id);
+			if (obj == XA_ZERO_ENTRY) {
+				cput(c, " reserved", id);
+				continue;
+			}
+			cput(c, " id", id);
+			canon_object(c, w, obj);
+		}
+		for (p = 0; p < spec->nr_groups; p++) {
+			struct iommufd_group *ig;
+
+			ig = sim_xa_raw(&ictx->groups,
+					iommu_group_id(w->groups[p]));
+			if (!ig)
+				continue;
+			ctext(c, "igroup %s\n", spec->groups[p]);
+			cput(c, " igroup", p + 1);
+			canon_igroup(c, w, ig);
+		}
+	}
+	/* The census: a leak is a difference even when nothing points at it */
+	n = sim_census(SIM_CLASS_KERNEL, NULL, 0);
+	cput(c, "census.count", n);
+	(void)info;
+}
+
+u64 canon_hash(const struct canon *c)
+{
+	u64 h = 0x9e3779b97f4a7c15ULL ^ c->n;
+	u32 i, n = c->n < CANON_MAX ? c->n : CANON_MAX;
+
+	for (i = 0; i < n; i++) {
+		h ^= c->v[i];
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 32);
+}
+
+bool canon_equal(const struct canon *a, const struct canon *b)
+{
+	return a->n == b->n &&
+	       !memcmp(a->v, b->v, (a->n < CANON_MAX ? a->n : CANON_MAX) *
+			       sizeof(u32));
+}
+
+char *canon_text(void)
+{
+	struct canon *c = malloc(sizeof(*c));
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!c)
+		return NULL;
+	c->text = open_memstream(&buf, &len);
+	if (c->text) {
+		canon_state(c);
+		fclose(c->text);
+	}
+	free(c);
+	return buf;
+}
+
+/* ------------------------------------------------------------- findings */
+
+static void site_where(const struct sim_site *s, char *buf, size_t len)
+{
+	if (s)
+		snprintf(buf, len, "%s:%d %s", s->file, s->line, s->func);
+	else
+		snprintf(buf, len, "?");
+}
+
+void check_add(struct check_result *out, enum sim_finding_kind kind,
+	       const char *sig_site, const char *where, const char *fmt, ...)
+{
+	struct bfinding *f;
+	unsigned int i;
+	char sig[128];
+	va_list ap;
+
+	snprintf(sig, sizeof(sig), "%s %s", sim_finding_kind_name(kind),
+		 sig_site);
+	/* one finding per signature and transition */
+	for (i = 0; i < out->nr; i++)
+		if (!strcmp(out->f[i].sig, sig))
+			return;
+	if (out->nr >= CHECK_MAX_FINDINGS)
+		return;
+	f = &out->f[out->nr++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	strcpy(f->sig, sig);
+	snprintf(f->where, sizeof(f->where), "%s", where ? where : "");
+	va_start(ap, fmt);
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	va_end(ap);
+}
+
+bool check_has_sig(const struct check_result *r, const char *sig)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr; i++)
+		if (!strcmp(r->f[i].sig, sig))
+			return true;
+	return false;
+}
+
+void check_collect_shim(struct check_result *out, const char *phase)
+{
+	unsigned int i, n = sim_nr_findings();
+
+	for (i = 0; i < n; i++) {
+		const struct sim_finding *sf = sim_finding(i);
+		const struct sim_site *s = sf->site;
+		char name[128], where[128];
+		unsigned int before = out->nr;
+
+		sim_site_name(s, name, sizeof(name));
+		site_where(s, where, sizeof(where));
+		check_add(out, sf->kind, name, where, "%s%s%s", sf->msg,
+			  phase ? " " : "", phase ? phase : "");
+		if (out->nr > before && sf->alloc_site) {
+			struct bfinding *f = &out->f[out->nr - 1];
+
+			snprintf(f->alloc, sizeof(f->alloc), "%s allocated at %s:%d %s",
+				 sf->alloc_tag ? sf->alloc_tag : "object",
+				 sf->alloc_site->file, sf->alloc_site->line,
+				 sf->alloc_site->func);
+		}
+	}
+	sim_clear_findings();
+}
+
+/* ---------------------------------------------------------- transitions */
+
+static bool dev_msi_unsafe(const struct device *dev)
+{
+	return dev->iommu_group && !dev->mock &&
+	       !iommu_group_has_isolated_msi(dev->iommu_group);
+}
+
+void check_transition(const struct op *op, const struct op_result *res,
+		      const struct sim_settings *set,
+		      const struct canon *before, struct check_result *out)
+{
+	struct world *w = world_get();
+	char opname[16];
+
+	snprintf(opname, sizeof(opname), "%s", op_kind_name(op->kind));
+	check_collect_shim(out, NULL);
+	if (res->oops)
+		return;
+
+	if (before && res->applicable && res->ret) {
+		struct canon *after = malloc(sizeof(*after));
+
+		if (after) {
+			after->text = NULL;
+			canon_state(after);
+			if (!canon_equal(before, after))
+				check_add(out, SIM_F_ATOMICITY, opname,
+					  "syscall return",
+					  "failed %s (%d) changed the state",
+					  opname, res->ret);
+			free(after);
+		}
+	}
+
+	if (op->kind == OP_BIND && !res->ret && res->applicable) {
+		const struct device *dev = w->devs[op->dev];
+		bool vfio = w->spec->devs[op->dev].driver == W_DRV_VFIO;
+
+		if (!dev->iommu && vfio && !set->cap_sys_rawio)
+			check_add(out, SIM_F_GATE, "bind:CAP_SYS_RAWIO",
+				  "bind", "noiommu device %s bound through VFIO "
+				  "without CAP_SYS_RAWIO", dev->name);
+		if (dev->iommu && dev_msi_unsafe(dev) &&
+		    !set->allow_unsafe_interrupts)
+			check_add(out, SIM_F_GATE,
+				  "bind:allow_unsafe_interrupts", "bind",
+				  "device %s without isolated MSI bound while "
+				  "allow_unsafe_interrupts=0", dev->name);
+	}
+}
+
+/* --------------------------------------------------------------- states */
+
+static unsigned int idev_attach_count(struct iommufd_device *idev,
+				      u32 nr_pasids, struct check_result *out)
+{
+	struct iommufd_group *ig = idev->igroup;
+	unsigned int n = 0;
+	u32 p;
+
+	for (p = 0; p < nr_pasids; p++) {
+		struct iommufd_attach *attach = sim_xa_raw(&ig->pasid_attach, p);
+
+		if (!attach || attach == XA_ZERO_ENTRY)
+			continue;
+		if (sim_xa_raw(&attach->device_array, idev->obj.id) == idev)
+			n++;
+		if (!attach->hwpt || xa_empty(&attach->device_array))
+			check_add(out, SIM_F_CONSISTENCY, "attach:empty",
+				  "state", "igroup pasid %u attach record without "
+				  "hwpt or devices", p);
+	}
+	return n;
+}
+
+/* How many device_array entries, in all igroups of @ictx, use @hwpt. */
+static unsigned int hwpt_attach_users(struct iommufd_ctx *ictx, u32 id_max,
+				      u32 nr_pasids,
+				      struct iommufd_hw_pagetable *hwpt)
+{
+	struct iommufd_group *seen[64];
+	unsigned int nseen = 0, n = 0, k;
+	u32 id, p, d;
+
+	for (id = 1; id <= id_max; id++) {
+		struct iommufd_object *obj = sim_xa_raw(&ictx->objects, id);
+		struct iommufd_group *ig;
+
+		if (!obj || obj == XA_ZERO_ENTRY ||
+		    obj->type != IOMMUFD_OBJ_DEVICE)
+			continue;
+		ig = container_of(obj, struct iommufd_device, obj)->igroup;
+		if (!ig)
+			continue;
+		for (k = 0; k < nseen; k++)
+			if (seen[k] == ig)
+				break;
+		if (k < nseen || nseen == ARRAY_SIZE(seen))
+			continue;
+		seen[nseen++] = ig;
+		for (p = 0; p < nr_pasids; p++) {
+			struct iommufd_attach *a = sim_xa_raw(&ig->pasid_attach,
+							      p);
+
+			if (!a || a == XA_ZERO_ENTRY || a->hwpt != hwpt)
+				continue;
+			for (d = 1; d <= id_max; d++) {
+				void *e = sim_xa_raw(&a->device_array, d);
+
+				n += e && e != XA_ZERO_ENTRY;
+			}
+		}
+	}
+	return n;
+}
+
+static void check_ctx(struct check_result *out, struct world *w,
+		      unsigned int c)
+{
+	const struct world_spec *spec = w->spec;
+	struct iommufd_ctx *ictx = w->alive[c];
+	const char *cn = spec->ctxs[c].name;
+	u32 id;
+
+	for (id = 1; id <= spec->id_max; id++) {
+		struct iommufd_object *obj = sim_xa_raw(&ictx->objects, id);
+		unsigned int users;
+
+		if (!obj)
+			continue;
+		if (obj == XA_ZERO_ENTRY) {
+			check_add(out, SIM_F_LEAK, "reserved-id", "state",
+				  "%s: object id %u reserved but neither "
+				  "finalized nor aborted", cn, id);
+			continue;
+		}
+		if (refcount_read(&obj->wait_cnt) != 1)
+			check_add(out, SIM_F_CONSISTENCY, "object:wait_cnt",
+				  "state", "%s: object %u wait_cnt %u between "
+				  "system calls", cn, id,
+				  refcount_read(&obj->wait_cnt));
+		switch (obj->type) {
+		case IOMMUFD_OBJ_DEVICE: {
+			struct iommufd_device *idev =
+				container_of(obj, struct iommufd_device, obj);
+			struct iommufd_group *ig = idev->igroup;
+
+			if (idev->ictx != ictx || !ig || ig->ictx != ictx) {
+				check_add(out, SIM_F_CONSISTENCY,
+					  "device:ctx", "state",
+					  "%s: device %u ctx/igroup mismatch",
+					  cn, id);
+				break;
+			}
+			if (ig->group &&
+			    sim_xa_raw(&ictx->groups,
+				       iommu_group_id(ig->group)) != ig)
+				check_add(out, SIM_F_CONSISTENCY,
+					  "device:igroup", "state",
+					  "%s: device %u igroup not in "
+					  "ctx->groups", cn, id);
+			users = 2 + idev_attach_count(idev, spec->nr_pasids,
+						      out);
+			if (refcount_read(&obj->users) != users)
+				check_add(out, SIM_F_CONSISTENCY,
+					  "device:users", "state",
+					  "%s: device %u users %u, expected %u",
+					  cn, id, refcount_read(&obj->users),
+					  users);
+			if (!idev->dev->iommu &&
+			    !IS_ENABLED(CONFIG_IOMMUFD_NOIOMMU))
+				check_add(out, SIM_F_GATE,
+					  "noiommu:CONFIG_IOMMUFD_NOIOMMU",
+					  "state", "%s: noiommu device %s bound "
+					  "while CONFIG_IOMMUFD_NOIOMMU is off",
+					  cn, idev->dev->name);
+			break;
+		}
+		case IOMMUFD_OBJ_HWPT_PAGING: {
+			struct iommufd_hw_pagetable *hwpt = container_of(
+				obj, struct iommufd_hw_pagetable, obj);
+
+			users = 1 + hwpt_attach_users(ictx, spec->id_max,
+						      spec->nr_pasids, hwpt);
+			if (refcount_read(&obj->users) != users)
+				check_add(out, SIM_F_CONSISTENCY, "hwpt:users",
+					  "state", "%s: hwpt %u users %u, "
+					  "expected %u", cn, id,
+					  refcount_read(&obj->users), users);
+			break;
+		}
+		case IOMMUFD_OBJ_IOAS: {
+			u32 h;
+
+			users = 1;
+			for (h = 1; h <= spec->id_max; h++) {
+				struct iommufd_object *o =
+					sim_xa_raw(&ictx->objects, h);
+
+				if (o && o != XA_ZERO_ENTRY &&
+				    o->type == IOMMUFD_OBJ_HWPT_PAGING &&
+				    container_of(o, struct iommufd_hwpt_paging,
+						 common.obj)->ioas ==
+				    container_of(obj, struct iommufd_ioas, obj))
+					users++;
+			}
+			if (refcount_read(&obj->users) != users)
+				check_add(out, SIM_F_CONSISTENCY, "ioas:users",
+					  "state", "%s: ioas %u users %u, "
+					  "expected %u", cn, id,
+					  refcount_read(&obj->users), users);
+			break;
+		}
+		default:
+			check_add(out, SIM_F_CONSISTENCY, "object:type",
+				  "state", "%s: object %u has type %u", cn,
+				  id, obj->type);
+			break;
+		}
+	}
+}
+
+/* Security: DMA ownership follows exactly the bound devices. */
+static void check_groups(struct check_result *out, struct world *w)
+{
+	const struct world_spec *spec = w->spec;
+	unsigned int g, d;
+
+	for (g = 0; g < spec->nr_groups; g++) {
+		struct iommu_group *grp = w->groups[g];
+		struct iommufd_ctx *owner_ctx = NULL;
+		unsigned int bound = 0;
+
+		for (d = 0; d < spec->nr_devs; d++) {
+			struct vfio_device *v = &w->vdev[d];
+
+			if (w->devs[d]->iommu_group != grp ||
+			    !v->iommufd_device || !w->devs[d]->iommu)
+				continue;
+			bound++;
+			if (owner_ctx && owner_ctx != v->iommufd_ictx)
+				check_add(out, SIM_F_OWNERSHIP, "group:shared",
+					  "state", "group %s has devices bound "
+					  "to two contexts", spec->groups[g]);
+			owner_ctx = v->iommufd_ictx;
+		}
+		if (bound && (grp->owner != owner_ctx ||
+			      grp->owner_cnt != bound))
+			check_add(out, SIM_F_OWNERSHIP, "group:owner", "state",
+				  "group %s: %u bound devices but owner %s "
+				  "count %u", spec->groups[g], bound,
+				  grp->owner == owner_ctx ? "ok" : "wrong",
+				  grp->owner_cnt);
+		if (!bound && grp->owner_cnt)
+			check_add(out, SIM_F_OWNERSHIP, "group:stale-owner",
+				  "state", "group %s owned (count %u) with no "
+				  "bound device", spec->groups[g],
+				  grp->owner_cnt);
+		if (grp->owner_cnt && grp->domain == grp->default_domain)
+			check_add(out, SIM_F_OWNERSHIP, "group:default-domain",
+				  "state", "group %s owned by iommufd but on "
+				  "its default (kernel DMA API) domain",
+				  spec->groups[g]);
+	}
+}
+
+void check_state(struct check_result *out)
+{
+	struct world *w = world_get();
+	unsigned int c;
+
+	for (c = 0; c < w->spec->nr_ctxs; c++)
+		if (w->alive[c])
+			check_ctx(out, w, c);
+	check_groups(out, w);
+}
+
+/* ------------------------------------------------------------- teardown */
+
+void check_teardown(struct check_result *out, void *scratch)
+{
+	struct world *w = world_get();
+	const struct world_spec *spec = w->spec;
+	struct sim_alloc_info info[64];
+	size_t used = sim_heap_used();
+	unsigned int i, n;
+	struct op op;
+	struct op_result res;
+
+	sim_heap_save(scratch);
+	sim_clear_findings();
+	for (i = 0; i < spec->nr_devs; i++) {
+		if (!w->vdev[i].iommufd_device)
+			continue;
+		op = (struct op){ .kind = OP_UNBIND, .dev = i };
+		op_run(&op, NULL, &res);
+		if (res.oops)
+			goto out;
+	}
+	for (i = 0; i < spec->nr_ctxs; i++) {
+		if (!w->ctx[i])
+			continue;
+		op = (struct op){ .kind = OP_CLOSE, .ctx = i };
+		op_run(&op, NULL, &res);
+		if (res.oops)
+			goto out;
+	}
+	/* and the drivers go away (module unload) */
+	for (i = 0; i < spec->nr_devs; i++) {
+		if (!w->vdev[i].registered ||
+		    spec->devs[i].driver != W_DRV_VFIO)
+			continue;
+		op = (struct op){ .kind = OP_VFIO_UNREGISTER, .dev = i };
+		op_run(&op, NULL, &res);
+		if (res.oops)
+			goto out;
+	}
+	check_collect_shim(out, "(during teardown)");
+
+	n = sim_census(SIM_CLASS_KERNEL, info, ARRAY_SIZE(info));
+	for (i = 0; i < n && i < ARRAY_SIZE(info); i++) {
+		char name[128], where[160];
+
+		sim_site_name(info[i].site, name, sizeof(name));
+		site_where(info[i].site, where, sizeof(where));
+		check_add(out, SIM_F_LEAK, name, where,
+			  "unreferenced object %s (%zu bytes) after closing "
+			  "everything", info[i].tag ? info[i].tag : "?",
+			  info[i].size);
+		if (out->nr && !strcmp(out->f[out->nr - 1].where, where))
+			snprintf(out->f[out->nr - 1].alloc,
+				 sizeof(out->f[0].alloc),
+				 "allocated at %s (allocation #%lu)", where,
+				 info[i].seq);
+	}
+	for (i = 0; i < spec->nr_groups; i++) {
+		struct iommu_group *g = w->groups[i];
+
+		if (g->owner_cnt || g->owner)
+			check_add(out, SIM_F_LEAK, "group:owner", "teardown",
+				  "DMA ownership of group %s left behind "
+				  "(count %u)", spec->groups[i], g->owner_cnt);
+		if ((int)refcount_read(&g->ref) != w->group_ref0[i])
+			check_add(out, SIM_F_LEAK, "group:ref", "teardown",
+				  "group %s holds %d extra references",
+				  spec->groups[i],
+				  (int)refcount_read(&g->ref) -
+				  w->group_ref0[i]);
+		if (g->domain != g->default_domain)
+			check_add(out, SIM_F_LEAK, "group:domain", "teardown",
+				  "group %s not back on its default domain",
+				  spec->groups[i]);
+	}
+out:
+	if (res.oops)
+		check_collect_shim(out, "(during teardown)");
+	sim_heap_restore(scratch, used);
+	sim_transient_reset();
+}

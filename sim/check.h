@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The judge: canonical state, invariants, findings with signatures.
+ */
+#ifndef _BINDSIM_CHECK_H
+#define _BINDSIM_CHECK_H
+
+#include <stdio.h>
+#include "ops.h"
+
+/* A finding as the engine reports it: kind, signature, message. */
+struct bfinding {
+	enum sim_finding_kind kind;
+	char sig[128];		/* "kind func:what", the dedup/replay key */
+	char where[128];	/* file:line func of the site */
+	char msg[SIM_MSG_LEN + 64];
+	char alloc[200];	/* leaks, use after free: allocation site */
+};
+
+#define CHECK_MAX_FINDINGS 48
+
+struct check_result {
+	unsigned int nr;
+	struct bfinding f[CHECK_MAX_FINDINGS];
+};
+
+/* Canonical state: every observable field, pointers mapped to ids. */
+#define CANON_MAX 4096
+struct canon {
+	u32 n;
+	u32 v[CANON_MAX];
+	FILE *text;		/* non-NULL: also write "label value" lines */
+};
+
+void canon_state(struct canon *c);
+u64 canon_hash(const struct canon *c);
+bool canon_equal(const struct canon *a, const struct canon *b);
+/* Human-readable canonical state (for diffs in reports). */
+char *canon_text(void);
+
+/*
+ * Transition checks for one operation run from a state whose canonical
+ * form is @before (NULL: skip the atomicity check): shim findings, oops,
+ * atomicity of a failed call, gates at the time of the call.
+ */
+void check_transition(const struct op *op, const struct op_result *res,
+		      const struct sim_settings *settings_before,
+		      const struct canon *before, struct check_result *out);
+/* State invariants: leaked reservations, consistency, ownership, gates. */
+void check_state(struct check_result *out);
+/*
+ * Close everything from the current state and check nothing is left. The
+ * heap is restored afterwards (caller passes a scratch buffer).
+ */
+void check_teardown(struct check_result *out, void *scratch);
+
+void check_add(struct check_result *out, enum sim_finding_kind kind,
+	       const char *sig_site, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Move the shims' recorded findings into @out (and clear them). */
+void check_collect_shim(struct check_result *out, const char *phase);
+bool check_has_sig(const struct check_result *r, const char *sig);
+
+#endif

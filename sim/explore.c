@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Breadth-first exploration with state deduplication.
+ *
+ * A state is stored as a snapshot of the whole simulated heap (the heap
+ * never moves, so a memcpy restores it with every pointer valid) and is
+ * named by the hash of its canonical form. Expanding a state means:
+ * restore it, run every enumerated operation without a fault, then once
+ * more failing each fault point the uninjected run passed.
+ *
+ * Sharding (--shard I/N): every shard walks the whole state graph with
+ * uninjected runs, which is cheap, but injects faults and runs the state
+ * and teardown checks only for the states whose hash falls in its share.
+ * The union of N shards' findings is the unsharded result.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "iommufd_private.h"
+#include "explore.h"
+
+struct xstate {
+	u8 *snap;
+	u32 len;
+	u32 parent;		/* UINT32_MAX for a boot state */
+	u64 hash;
+	u16 depth;
+	u8 boot;
+	struct op op;		/* the operation from the parent */
+};
+
+struct xsearch {
+	const struct explore_opts *o;
+	struct explore_stats *st;
+	struct xstate *states;
+	size_t nr_states, cap_states;
+	u64 *table;		/* open addressing: hash|1, 0 = empty */
+	u32 *table_idx;
+	size_t table_cap;
+	u8 *chunk;		/* snapshot storage */
+	size_t chunk_left;
+	void **chunks;		/* every chunk, for freeing */
+	size_t nr_chunks;
+	struct explore_finding *findings;
+	unsigned int nr_findings, cap_findings;
+	void *scratch;
+	struct canon *scratch_canon[2];
+	struct timespec t0;
+};
+
+static struct site_cov *site_cov;
+static unsigned int nr_site_cov;
+
+const struct site_cov *explore_site_coverage(unsigned int *nr)
+{
+	*nr = nr_site_cov;
+	return site_cov;
+}
+
+static double elapsed(const struct xsearch *x)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - x->t0.tv_sec) + (t.tv_nsec - x->t0.tv_nsec) / 1e9;
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (!p) {
+		fprintf(stderr, "bindsim: out of memory\n");
+		exit(3);
+	}
+	return p;
+}
+
+static u8 *snap_store(struct xsearch *x, size_t len)
+{
+	u8 *p;
+
+	if (x->chunk_left < len) {
+		size_t sz = len > (32u << 20) ? len : (32u << 20);
+
+		x->chunks = realloc(x->chunks,
+				    (x->nr_chunks + 1) * sizeof(void *));
+		if (!x->chunks) {
+			fprintf(stderr, "bindsim: out of memory\n");
+			exit(3);
+		}
+		x->chunk = xmalloc(sz);
+		x->chunks[x->nr_chunks++] = x->chunk;
+		x->chunk_left = sz;
+	}
+	p = x->chunk;
+	x->chunk += len;
+	x->chunk_left -= len;
+	x->st->snapshot_bytes += len;
+	return p;
+}
+
+static void table_grow(struct xsearch *x)
+{
+	size_t ncap = x->table_cap ? x->table_cap * 2 : 1 << 16;
+	u64 *nt = calloc(ncap, sizeof(u64));
+	u32 *ni = calloc(ncap, sizeof(u32));
+	size_t i;
+
+	if (!nt || !ni) {
+		fprintf(stderr, "bindsim: out of memory\n");
+		exit(3);
+	}
+	for (i = 0; i < x->table_cap; i++) {
+		size_t j;
+
+		if (!x->table[i])
+			continue;
+		for (j = x->table[i] & (ncap - 1); nt[j]; j = (j + 1) & (ncap - 1))
+			;
+		nt[j] = x->table[i];
+		ni[j] = x->table_idx[i];
+	}
+	free(x->table);
+	free(x->table_idx);
+	x->table = nt;
+	x->table_idx = ni;
+	x->table_cap = ncap;
+}
+
+/* Index of the state with this hash, inserting @idx if new (returns -1). */
+static long table_lookup_insert(struct xsearch *x, u64 hash, u32 idx)
+{
+	u64 key = hash | 1;
+	size_t j;
+
+	if ((x->nr_states + 1) * 2 > x->table_cap)
+		table_grow(x);
+	for (j = key & (x->table_cap - 1); x->table[j];
+	     j = (j + 1) & (x->table_cap - 1))
+		if (x->table[j] == key)
+			return x->table_idx[j];
+	x->table[j] = key;
+	x->table_idx[j] = idx;
+	return -1;
+}
+
+static bool owned(const struct xsearch *x, u64 hash)
+{
+	return x->o->nr_shards <= 1 ||
+	       (hash >> 17) % x->o->nr_shards == x->o->shard;
+}
+
+static void restore(const struct xstate *s)
+{
+	sim_heap_restore(s->snap, s->len);
+	sim_transient_reset();
+}
+
+static struct site_cov *cov_site(const struct sim_site *site)
+{
+	unsigned int i, n;
+	const struct sim_site *all = sim_fault_sites(&n);
+
+	if (!site_cov) {
+		site_cov = calloc(n ? n : 1, sizeof(*site_cov));
+		if (!site_cov)
+			return NULL;
+		for (i = 0; i < n; i++)
+			site_cov[i].site = &all[i];
+		nr_site_cov = n;
+	}
+	if (site < all || site >= all + n)
+		return NULL;
+	return &site_cov[site - all];
+}
+
+/* Build the path to state @idx plus (op, fault) as a reproducer. */
+static void make_repro(struct xsearch *x, u32 idx, const struct op *op,
+		       const struct op_fault *fault, struct repro *r)
+{
+	u32 chain[REPRO_MAX_STEPS];
+	unsigned int n = 0, i;
+	u32 s = idx;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->rev, sizeof(r->rev), "%s", bindsim_revision());
+	if (x->o->world_text) {
+		r->world_text = strdup(x->o->world_text);
+	} else {
+		snprintf(r->world_name, sizeof(r->world_name), "%s",
+			 x->o->world_name ? x->o->world_name : "default");
+	}
+	r->spec = *x->o->spec;
+	while (s != UINT32_MAX && x->states[s].parent != UINT32_MAX &&
+	       n < REPRO_MAX_STEPS) {
+		chain[n++] = s;
+		s = x->states[s].parent;
+	}
+	r->boot = x->states[s == UINT32_MAX ? idx : s].boot;
+	for (i = 0; i < n && r->nr_steps < REPRO_MAX_STEPS; i++)
+		r->steps[r->nr_steps++].op = x->states[chain[n - 1 - i]].op;
+	if (op && r->nr_steps < REPRO_MAX_STEPS) {
+		r->steps[r->nr_steps].op = *op;
+		if (fault)
+			r->steps[r->nr_steps].fault = *fault;
+		r->nr_steps++;
+	}
+}
+
+static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
+		   const struct op *op, const struct op_fault *fault)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < cr->nr; i++) {
+		struct explore_finding *ef = NULL;
+
+		for (k = 0; k < x->nr_findings; k++)
+			if (!strcmp(x->findings[k].f.sig, cr->f[i].sig))
+				ef = &x->findings[k];
+		if (ef) {
+			ef->count++;
+			continue;
+		}
+		if (x->nr_findings == x->cap_findings) {
+			x->cap_findings = x->cap_findings ? x->cap_findings * 2 : 16;
+			x->findings = realloc(x->findings, x->cap_findings *
+					      sizeof(*x->findings));
+			if (!x->findings) {
+				fprintf(stderr, "bindsim: out of memory\n");
+				exit(3);
+			}
+		}
+		ef = &x->findings[x->nr_findings++];
+		memset(ef, 0, sizeof(*ef));
+		ef->f = cr->f[i];
+		ef->count = 1;
+		ef->secs = elapsed(x);
+		make_repro(x, idx, op, fault, &ef->repro);
+		snprintf(ef->repro.expect, sizeof(ef->repro.expect), "%s",
+			 ef->f.sig);
+	}
+}
+
+static bool enough(const struct xsearch *x)
+{
+	return x->o->max_findings && x->nr_findings >= x->o->max_findings;
+}
+
+/*
+ * A state just reached (heap holds it): store it if new, and run the state
+ * and teardown checks if this shard owns it. Returns its index, or -1 if
+ * it was already known.
+ */
+static long add_state(struct xsearch *x, u64 hash, u32 parent, u16 depth,
+		      u8 boot, const struct op *op)
+{
+	struct check_result cr;
+	struct xstate *s;
+	u32 idx = x->nr_states;
+
+	if (table_lookup_insert(x, hash, idx) >= 0)
+		return -1;
+	if (x->nr_states == x->cap_states) {
+		x->cap_states = x->cap_states ? x->cap_states * 2 : 1 << 14;
+		x->states = realloc(x->states, x->cap_states * sizeof(*s));
+		if (!x->states) {
+			fprintf(stderr, "bindsim: out of memory\n");
+			exit(3);
+		}
+	}
+	s = &x->states[x->nr_states++];
+	memset(s, 0, sizeof(*s));
+	s->len = sim_heap_used();
+	s->snap = snap_store(x, s->len);
+	sim_heap_save(s->snap);
+	s->parent = parent;
+	s->hash = hash;
+	s->depth = depth;
+	s->boot = boot;
+	if (op)
+		s->op = *op;
+	x->st->states++;
+	if (depth > x->st->max_depth)
+		x->st->max_depth = depth;
+
+	if (owned(x, hash)) {
+		memset(&cr, 0, sizeof(cr));
+		check_state(&cr);
+		check_teardown(&cr, x->scratch);
+		record(x, &cr, idx, NULL, NULL);
+		if (cr.nr) {
+			/* do not explore beyond a broken state */
+			s->depth = UINT16_MAX;
+		}
+	}
+	return idx;
+}
+
+static void expand(struct xsearch *x, u32 idx)
+{
+	static struct op ops[4096];
+	struct canon *before = x->scratch_canon[0];
+	struct canon *after = x->scratch_canon[1];
+	struct xstate s = x->states[idx];
+	bool own = owned(x, s.hash);
+	unsigned int nops, i, k;
+
+	restore(&s);
+	before->text = NULL;
+	after->text = NULL;
+	canon_state(before);
+	nops = op_enumerate(ops, ARRAY_SIZE(ops));
+	x->st->expanded++;
+
+	for (i = 0; i < nops && !enough(x); i++) {
+		struct sim_settings set = sim_kernel()->settings;
+		struct check_result cr;
+		struct op_result res;
+		unsigned int nfaults;
+
+		restore(&x->states[idx]);
+		op_run(&ops[i], NULL, &res);
+		x->st->transitions++;
+		nfaults = res.nr_faults;
+		memset(&cr, 0, sizeof(cr));
+		check_transition(&ops[i], &res, &set, before, &cr);
+		if (cr.nr) {
+			record(x, &cr, idx, &ops[i], NULL);
+		} else if (!res.oops) {
+			canon_state(after);
+			add_state(x, canon_hash(after), idx, s.depth + 1,
+				  s.boot, &ops[i]);
+		}
+		if (!own || x->o->no_faults)
+			continue;
+		if (nfaults > SIM_MAX_FAULT_POINTS)
+			nfaults = SIM_MAX_FAULT_POINTS;
+		for (k = 1; k <= nfaults && !enough(x); k++) {
+			struct op_fault fault = { .ordinal = k };
+			const struct sim_site *site;
+			struct site_cov *cov;
+			unsigned int j;
+
+			restore(&x->states[idx]);
+			op_run(&ops[i], &fault, &res);
+			x->st->injections++;
+			/* name the fault by site and hit before checks run */
+			site = sim_fault_point(k);
+			if (site) {
+				sim_site_name(site, fault.site,
+					      sizeof(fault.site));
+				fault.hit = 0;
+				for (j = 1; j <= k; j++)
+					fault.hit += sim_fault_point(j) == site;
+			}
+			cov = cov_site(site);
+			if (cov)
+				cov->injected++;
+			memset(&cr, 0, sizeof(cr));
+			check_transition(&ops[i], &res, &set, before, &cr);
+			if (!cr.nr && !res.oops && !res.ret) {
+				/* the fault was absorbed: judge the result */
+				canon_state(after);
+				if (!canon_equal(before, after)) {
+					check_state(&cr);
+					check_teardown(&cr, x->scratch);
+				}
+			}
+			if (cov)
+				cov->findings += cr.nr;
+			record(x, &cr, idx, &ops[i], &fault);
+		}
+	}
+}
+
+int explore(const struct explore_opts *o, struct explore_stats *st,
+	    struct explore_finding **findings, unsigned int *nr_findings)
+{
+	struct xsearch x = { .o = o, .st = st };
+	struct canon *canon;
+	struct rusage ru;
+	unsigned int b;
+	size_t head = 0;
+
+	memset(st, 0, sizeof(*st));
+	clock_gettime(CLOCK_MONOTONIC, &x.t0);
+	x.scratch = xmalloc(SIM_HEAP_SIZE);
+	x.scratch_canon[0] = xmalloc(sizeof(struct canon));
+	x.scratch_canon[1] = xmalloc(sizeof(struct canon));
+	canon = x.scratch_canon[1];
+	free(site_cov);
+	site_cov = NULL;
+	nr_site_cov = 0;
+	cov_site(NULL);
+
+	for (b = 0; b < o->spec->nr_boots; b++) {
+		if (world_boot(o->spec, b)) {
+			fprintf(stderr, "bindsim: world %s does not boot "
+				"(variant %u)\n", o->spec->name, b);
+			return -1;
+		}
+		canon->text = NULL;
+		canon_state(canon);
+		add_state(&x, canon_hash(canon), UINT32_MAX, 0, b, NULL);
+	}
+
+	while (head < x.nr_states && !enough(&x)) {
+		u32 idx = head++;
+
+		if (x.states[idx].depth == UINT16_MAX)
+			continue;
+		if (o->depth >= 0 && x.states[idx].depth >= o->depth)
+			continue;
+		expand(&x, idx);
+		if (o->progress && !(x.st->expanded % 20000))
+			fprintf(o->progress, "explore: %llu states, %llu "
+				"transitions, %llu injections, %u findings, "
+				"%.1fs\n", st->states, st->transitions,
+				st->injections, x.nr_findings, elapsed(&x));
+	}
+	st->closure = head == x.nr_states && o->depth < 0;
+	if (!st->closure && o->depth >= 0 && head == x.nr_states) {
+		size_t i;
+
+		/* closure also when no state was cut off by the bound */
+		st->closure = true;
+		for (i = 0; i < x.nr_states; i++)
+			if (x.states[i].depth != UINT16_MAX &&
+			    x.states[i].depth >= o->depth)
+				st->closure = false;
+	}
+	st->stopped = enough(&x);
+	st->secs = elapsed(&x);
+	if (!getrusage(RUSAGE_SELF, &ru))
+		st->peak_rss_kb = ru.ru_maxrss;
+	for (b = 0; b < nr_site_cov; b++)
+		st->fault_points += site_cov[b].injected != 0;
+
+	*findings = x.findings;
+	*nr_findings = x.nr_findings;
+	free(x.table);
+	free(x.table_idx);
+	free(x.states);
+	free(x.scratch);
+	free(x.scratch_canon[0]);
+	free(x.scratch_canon[1]);
+	while (x.nr_chunks)
+		free(x.chunks[--x.nr_chunks]);
+	free(x.chunks);
+	return 0;
+}

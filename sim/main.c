@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bindsim: explore, replay, minimise and convert iommufd bind scenarios.
+ * Exit codes: 0 clean or as expected, 1 findings or mismatch, 2 bad input.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "explore.h"
+
+static const char usage[] =
+	"usage: bindsim COMMAND [OPTIONS]\n"
+	"\n"
+	"commands:\n"
+	"  explore [--world FILE|default] [--depth N | --closure]\n"
+	"          [--shard I/N] [--max-findings N] [--no-faults] [--json]\n"
+	"          [--out DIR] [--progress] [--sites]\n"
+	"      walk every operation sequence of the world, failing every\n"
+	"      fault point; exit 1 if anything was found (reproducers in DIR)\n"
+	"  replay FILE [--json]      re-run a reproducer and print its trace;\n"
+	"                            exit 0 when it shows its 'expect' line\n"
+	"  minimise FILE [-o OUT]    shrink a reproducer, keeping its finding\n"
+	"  to-cmocka FILE            print a CMocka regression test for it\n"
+	"  ops                       the operation vocabulary\n"
+	"  worlds [NAME]             built-in worlds (print one with NAME)\n"
+	"  sites                     every fault site in this binary\n"
+	"  help                      this text\n"
+	"\n"
+	"This binary is revision '%s' of the model.\n";
+
+static int die_usage(const char *msg, const char *arg)
+{
+	fprintf(stderr, "bindsim: %s%s%s\n", msg, arg ? " " : "",
+		arg ? arg : "");
+	fprintf(stderr, "run 'bindsim help' for usage\n");
+	return 2;
+}
+
+static bool parse_uint(const char *s, unsigned int *v)
+{
+	char *end;
+	unsigned long x;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	x = strtoul(s, &end, 10);
+	if (errno || *end || x > 1000000000UL)
+		return false;
+	*v = x;
+	return true;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void sanitize(const char *sig, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; sig[i] && i + 1 < len; i++)
+		out[i] = isalnum((unsigned char)sig[i]) ? sig[i] : '-';
+	out[i] = 0;
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+	long size;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (size = ftell(f)) >= 0 &&
+	    size <= (1 << 20) && !fseek(f, 0, SEEK_SET)) {
+		buf = calloc(1, size + 1);
+		if (buf)
+			len = fread(buf, 1, size, f);
+		if (buf && len != (size_t)size) {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+static int cmd_explore(int argc, char **argv)
+{
+	struct explore_opts o = { .depth = -1, .nr_shards = 1 };
+	struct explore_finding *fs = NULL;
+	const char *world = "default", *out = NULL;
+	bool json = false, sites = false;
+	struct world_spec spec;
+	struct explore_stats st;
+	unsigned int nr = 0, i, nsites;
+	char err[300], *text = NULL;
+	int a;
+
+	for (a = 0; a < argc; a++) {
+		const char *v = a + 1 < argc ? argv[a + 1] : NULL;
+
+		if (!strcmp(argv[a], "--world") && v) {
+			world = v;
+			a++;
+		} else if (!strcmp(argv[a], "--depth") && v) {
+			unsigned int d;
+
+			if (!parse_uint(v, &d) || d > 1000)
+				return die_usage("bad --depth", v);
+			o.depth = d;
+			a++;
+		} else if (!strcmp(argv[a], "--closure")) {
+			o.depth = -1;
+		} else if (!strcmp(argv[a], "--shard") && v) {
+			char buf[32], *slash;
+
+			snprintf(buf, sizeof(buf), "%s", v);
+			slash = strchr(buf, '/');
+			if (!slash)
+				return die_usage("--shard takes I/N", v);
+			*slash = 0;
+			if (!parse_uint(buf, &o.shard) ||
+			    !parse_uint(slash + 1, &o.nr_shards) ||
+			    !o.nr_shards || o.shard >= o.nr_shards)
+				return die_usage("--shard takes I/N with I < N",
+						 v);
+			a++;
+		} else if (!strcmp(argv[a], "--max-findings") && v) {
+			if (!parse_uint(v, &o.max_findings))
+				return die_usage("bad --max-findings", v);
+			a++;
+		} else if (!strcmp(argv[a], "--no-faults")) {
+			o.no_faults = true;
+		} else if (!strcmp(argv[a], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[a], "--progress")) {
+			o.progress = stderr;
+		} else if (!strcmp(argv[a], "--sites")) {
+			sites = true;
+		} else if (!strcmp(argv[a], "--out") && v) {
+			out = v;
+			a++;
+		} else if (!strcmp(argv[a], "--help")) {
+			printf(usage, bindsim_revision());
+			return 0;
+		} else {
+			return die_usage("unknown or incomplete option",
+					 argv[a]);
+		}
+	}
+	if (world_load(world, &spec, err, sizeof(err))) {
+		fprintf(stderr, "bindsim: %s\n", err);
+		return 2;
+	}
+	o.spec = &spec;
+	if (strcmp(world, "default")) {
+		text = read_text(world);
+		o.world_text = text;
+	} else {
+		o.world_name = "default";
+	}
+	if (out && mkdir(out, 0755) && errno != EEXIST) {
+		fprintf(stderr, "bindsim: cannot create %s: %s\n", out,
+			strerror(errno));
+		free(text);
+		return 2;
+	}
+	if (explore(&o, &st, &fs, &nr)) {
+		free(text);
+		return 2;
+	}
+	sim_fault_sites(&nsites);
+
+	for (i = 0; i < nr; i++) {
+		repro_minimise(&fs[i].repro, NULL);
+		if (out) {
+			char name[200], path[512];
+			FILE *f;
+
+			sanitize(fs[i].f.sig, name, sizeof(name));
+			snprintf(path, sizeof(path), "%s/%s.repro", out, name);
+			f = fopen(path, "w");
+			if (f) {
+				repro_write(f, &fs[i].repro, &fs[i].f);
+				fclose(f);
+			}
+		}
+	}
+
+	if (json) {
+		printf("{\"revision\": ");
+		json_str(stdout, bindsim_revision());
+		printf(", \"world\": ");
+		json_str(stdout, spec.name);
+		printf(", \"depth\": %d, \"shard\": \"%u/%u\", \"faults\": %s,\n",
+		       o.depth, o.shard, o.nr_shards,
+		       o.no_faults ? "false" : "true");
+		printf(" \"states\": %llu, \"expanded\": %llu, "
+		       "\"transitions\": %llu, \"injections\": %llu,\n",
+		       st.states, st.expanded, st.transitions, st.injections);
+		printf(" \"fault_sites_injected\": %llu, \"fault_sites\": %u, "
+		       "\"max_depth\": %u, \"closure\": %s, \"stopped\": %s,\n",
+		       st.fault_points, nsites, st.max_depth,
+		       st.closure ? "true" : "false",
+		       st.stopped ? "true" : "false");
+		printf(" \"findings\": [");
+		for (i = 0; i < nr; i++) {
+			unsigned int k;
+			char buf[OP_TEXT];
+
+			printf("%s\n  {\"signature\": ", i ? "," : "");
+			json_str(stdout, fs[i].f.sig);
+			printf(", \"kind\": ");
+			json_str(stdout, sim_finding_kind_name(fs[i].f.kind));
+			printf(", \"message\": ");
+			json_str(stdout, fs[i].f.msg);
+			printf(", \"where\": ");
+			json_str(stdout, fs[i].f.where);
+			printf(", \"alloc\": ");
+			json_str(stdout, fs[i].f.alloc);
+			printf(", \"count\": %llu, \"boot\": %u, \"steps\": [",
+			       fs[i].count, fs[i].repro.boot);
+			for (k = 0; k < fs[i].repro.nr_steps; k++) {
+				op_format(&spec, &fs[i].repro.steps[k].op,
+					  &fs[i].repro.steps[k].fault, buf,
+					  sizeof(buf));
+				printf("%s", k ? ", " : "");
+				json_str(stdout, buf);
+			}
+			printf("]}");
+		}
+		printf("%s],\n \"timing\": {\"seconds\": %.3f, "
+		       "\"peak_rss_kb\": %ld, \"snapshot_bytes\": %zu}}\n",
+		       nr ? "\n " : "", st.secs, st.peak_rss_kb,
+		       st.snapshot_bytes);
+	} else {
+		printf("bindsim explore: world %s, revision %s, %s%s\n",
+		       spec.name, bindsim_revision(),
+		       o.depth < 0 ? "to closure" : "depth bound",
+		       o.nr_shards > 1 ? " (sharded)" : "");
+		printf("  states          %llu%s\n", st.states,
+		       st.closure ? " (closure)" : "");
+		printf("  transitions     %llu\n", st.transitions);
+		printf("  fault injections %llu\n", st.injections);
+		printf("  fault sites     %llu of %u injected\n",
+		       st.fault_points, nsites);
+		printf("  max depth       %u\n", st.max_depth);
+		printf("  findings        %u%s\n", nr,
+		       st.stopped ? " (stopped at --max-findings)" : "");
+		printf("  time            %.2f s (%.0f transitions/s)\n",
+		       st.secs, st.secs > 0 ?
+		       (st.transitions + st.injections) / st.secs : 0.0);
+		printf("  peak memory     %ld MiB\n", st.peak_rss_kb / 1024);
+		for (i = 0; i < nr; i++) {
+			unsigned int k;
+			char buf[OP_TEXT];
+
+			printf("\nBUG: %s\n  %s\n  at %s\n", fs[i].f.sig,
+			       fs[i].f.msg, fs[i].f.where);
+			if (fs[i].f.alloc[0])
+				printf("  %s\n", fs[i].f.alloc);
+			printf("  seen %llu times, first after %.2f s; "
+			       "reproducer (boot %u):\n", fs[i].count,
+			       fs[i].secs, fs[i].repro.boot);
+			for (k = 0; k < fs[i].repro.nr_steps; k++) {
+				op_format(&spec, &fs[i].repro.steps[k].op,
+					  &fs[i].repro.steps[k].fault, buf,
+					  sizeof(buf));
+				printf("    %s\n", buf);
+			}
+		}
+	}
+	if (sites) {
+		unsigned int n;
+		const struct site_cov *cov = explore_site_coverage(&n);
+		char name[128];
+
+		printf("\nfault sites (injections, findings):\n");
+		for (i = 0; i < n; i++) {
+			sim_site_name(cov[i].site, name, sizeof(name));
+			printf("  %-8llu %-6llu %-44s %s:%d\n",
+			       cov[i].injected, cov[i].findings, name,
+			       cov[i].site->file, cov[i].site->line);
+		}
+	}
+	for (i = 0; i < nr; i++)
+		repro_free(&fs[i].repro);
+	free(fs);
+	free(text);
+	return nr ? 1 : 0;
+}
+
+static int load_repro(const char *path, struct repro *r, bool check_rev)
+{
+	char err[400];
+
+	if (repro_parse_file(path, r, err, sizeof(err))) {
+		fprintf(stderr, "bindsim: %s\n", err);
+		return 2;
+	}
+	if (check_rev && strcmp(r->rev, bindsim_revision())) {
+		fprintf(stderr, "bindsim: %s: reproducer is for revision '%s' "
+			"but this binary is '%s' (use build/rev/%s/bindsim)\n",
+			path, r->rev, bindsim_revision(), r->rev);
+		repro_free(r);
+		return 2;
+	}
+	return 0;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	struct check_result *out;
+	const char *file = NULL;
+	bool json = false, ok;
+	struct repro r;
+	unsigned int i;
+	int a, rc;
+
+	for (a = 0; a < argc; a++) {
+		if (!strcmp(argv[a], "--json"))
+			json = true;
+		else if (argv[a][0] == '-' || file)
+			return die_usage("unexpected argument", argv[a]);
+		else
+			file = argv[a];
+	}
+	if (!file)
+		return die_usage("replay needs a FILE", NULL);
+	rc = load_repro(file, &r, true);
+	if (rc)
+		return rc;
+	out = calloc(1, sizeof(*out));
+	if (!out || repro_run(&r, json ? NULL : stdout, out)) {
+		fprintf(stderr, "bindsim: %s: world does not boot\n", file);
+		repro_free(&r);
+		free(out);
+		return 2;
+	}
+	ok = repro_matches(&r, out);
+	if (json) {
+		printf("{\"file\": ");
+		json_str(stdout, file);
+		printf(", \"revision\": ");
+		json_str(stdout, r.rev);
+		printf(", \"expect\": ");
+		json_str(stdout, r.expect);
+		printf(", \"matches\": %s, \"findings\": [",
+		       ok ? "true" : "false");
+		for (i = 0; i < out->nr; i++) {
+			printf("%s", i ? ", " : "");
+			json_str(stdout, out->f[i].sig);
+		}
+		printf("]}\n");
+	} else {
+		printf("expect %s: %s\n", r.expect,
+		       ok ? "reproduced" : "NOT reproduced");
+	}
+	repro_free(&r);
+	free(out);
+	return ok ? 0 : 1;
+}
+
+static int cmd_minimise(int argc, char **argv)
+{
+	const char *file = NULL, *outp = NULL;
+	struct repro r;
+	unsigned int before;
+	FILE *f = stdout;
+	int a, rc;
+
+	for (a = 0; a < argc; a++) {
+		if (!strcmp(argv[a], "-o") && a + 1 < argc)
+			outp = argv[++a];
+		else if (argv[a][0] == '-' || file)
+			return die_usage("unexpected argument", argv[a]);
+		else
+			file = argv[a];
+	}
+	if (!file)
+		return die_usage("minimise needs a FILE", NULL);
+	rc = load_repro(file, &r, true);
+	if (rc)
+		return rc;
+	before = r.nr_steps;
+	repro_minimise(&r, stderr);
+	fprintf(stderr, "minimise: %u -> %u operations\n", before,
+		r.nr_steps);
+	if (outp && !(f = fopen(outp, "w"))) {
+		fprintf(stderr, "bindsim: cannot write %s\n", outp);
+		repro_free(&r);
+		return 2;
+	}
+	repro_write(f, &r, NULL);
+	if (f != stdout)
+		fclose(f);
+	repro_free(&r);
+	return 0;
+}
+
+static int cmd_to_cmocka(int argc, char **argv)
+{
+	struct repro r;
+	char *text;
+	int rc;
+
+	if (argc != 1 || argv[0][0] == '-')
+		return die_usage("to-cmocka takes one FILE", NULL);
+	rc = load_repro(argv[0], &r, false);
+	if (rc)
+		return rc;
+	text = read_text(argv[0]);
+	if (!text) {
+		repro_free(&r);
+		return 2;
+	}
+	repro_to_cmocka(stdout, &r, text);
+	free(text);
+	repro_free(&r);
+	return 0;
+}
+
+static int cmd_ops(void)
+{
+	printf("operations (one per line in a reproducer):\n"
+	       "  bind DEV CTX              the device's driver binds it "
+	       "(VFIO cdev or in-kernel)\n"
+	       "  unbind DEV                detach every pasid, then unbind\n"
+	       "  attach DEV PASID ID       attach (or replace) to HWPT/IOAS "
+	       "id of the bound ctx\n"
+	       "  detach DEV PASID          detach if attached\n"
+	       "  hwpt-alloc CTX DEVID PTID [pasid]   IOMMU_HWPT_ALLOC\n"
+	       "  destroy CTX ID            IOMMU_DESTROY\n"
+	       "  close CTX                 close the iommufd\n"
+	       "  vfio-register DEV         register with VFIO (noiommu "
+	       "opt-in is read here)\n"
+	       "  vfio-unregister DEV\n"
+	       "  set PARAM 0|1             allow_unsafe_interrupts, "
+	       "enable_unsafe_noiommu_mode, cap_sys_rawio\n"
+	       "suffix: fail=FUNC:WHAT#HIT@ORDINAL or fail=@ORDINAL "
+	       "injects a fault\n");
+	return 0;
+}
+
+static int cmd_worlds(int argc, char **argv)
+{
+	if (argc == 0) {
+		printf("default    built-in: every device category, two "
+		       "contexts\n(any world file: see worlds/)\n");
+		return 0;
+	}
+	if (!strcmp(argv[0], "default")) {
+		fputs(world_default_text, stdout);
+		return 0;
+	}
+	return die_usage("unknown world", argv[0]);
+}
+
+static int cmd_sites(void)
+{
+	unsigned int n, i;
+	const struct sim_site *s = sim_fault_sites(&n);
+	char name[128];
+
+	for (i = 0; i < n; i++) {
+		sim_site_name(&s[i], name, sizeof(name));
+		printf("%-44s %s:%d\n", name, s[i].file, s[i].line);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2)
+		return die_usage("missing command", NULL);
+	cmd = argv[1];
+	if (argc > 2 && !strcmp(argv[2], "--help") &&
+	    strcmp(cmd, "explore")) {
+		printf(usage, bindsim_revision());
+		return 0;
+	}
+	if (!strcmp(cmd, "explore"))
+		return cmd_explore(argc - 2, argv + 2);
+	if (!strcmp(cmd, "replay"))
+		return cmd_replay(argc - 2, argv + 2);
+	if (!strcmp(cmd, "minimise") || !strcmp(cmd, "minimize"))
+		return cmd_minimise(argc - 2, argv + 2);
+	if (!strcmp(cmd, "to-cmocka"))
+		return cmd_to_cmocka(argc - 2, argv + 2);
+	if (!strcmp(cmd, "ops"))
+		return cmd_ops();
+	if (!strcmp(cmd, "worlds"))
+		return cmd_worlds(argc - 2, argv + 2);
+	if (!strcmp(cmd, "sites"))
+		return cmd_sites();
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "-h")) {
+		printf(usage, bindsim_revision());
+		return 0;
+	}
+	return die_usage("unknown command", cmd);
+}

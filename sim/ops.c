@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Operations: parse, format, decode from bytes, enumerate, run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommufd_private.h"
+#include "ops.h"
+
+static const char *const op_names[OP_NR] = {
+	[OP_BIND] = "bind",
+	[OP_UNBIND] = "unbind",
+	[OP_ATTACH] = "attach",
+	[OP_DETACH] = "detach",
+	[OP_HWPT_ALLOC] = "hwpt-alloc",
+	[OP_DESTROY] = "destroy",
+	[OP_CLOSE] = "close",
+	[OP_VFIO_REGISTER] = "vfio-register",
+	[OP_VFIO_UNREGISTER] = "vfio-unregister",
+	[OP_SET] = "set",
+};
+
+static const char *const param_names[PARAM_NR] = {
+	[PARAM_ALLOW_UNSAFE_INTERRUPTS] = "allow_unsafe_interrupts",
+	[PARAM_ENABLE_UNSAFE_NOIOMMU_MODE] = "enable_unsafe_noiommu_mode",
+	[PARAM_CAP_SYS_RAWIO] = "cap_sys_rawio",
+};
+
+/* Argument shapes: D device, C ctx, P pasid, I id, F flag, K param, V 0|1 */
+static const char *const op_args[OP_NR] = {
+	[OP_BIND] = "DC",
+	[OP_UNBIND] = "D",
+	[OP_ATTACH] = "DPI",
+	[OP_DETACH] = "DP",
+	[OP_HWPT_ALLOC] = "CIIF",
+	[OP_DESTROY] = "CI",
+	[OP_CLOSE] = "C",
+	[OP_VFIO_REGISTER] = "D",
+	[OP_VFIO_UNREGISTER] = "D",
+	[OP_SET] = "KV",
+};
+
+const char *op_kind_name(unsigned int kind)
+{
+	return kind < OP_NR ? op_names[kind] : "?";
+}
+
+static bool *param_field(struct sim_settings *s, unsigned int param)
+{
+	switch (param) {
+	case PARAM_ALLOW_UNSAFE_INTERRUPTS:
+		return &s->allow_unsafe_interrupts;
+	case PARAM_ENABLE_UNSAFE_NOIOMMU_MODE:
+		return &s->enable_unsafe_noiommu_mode;
+	default:
+		return &s->cap_sys_rawio;
+	}
+}
+
+static int perr(char *err, size_t len, const char *fmt, const char *arg)
+{
+	snprintf(err, len, fmt, arg);
+	return -1;
+}
+
+static int parse_u32(const char *s, u32 *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s == '-')
+		return -1;
+	v = strtoul(s, &end, 0);
+	if (*end || v > 0xffffffffUL)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "fail=SITE#HIT@ORDINAL", "fail=SITE#HIT", "fail=@ORDINAL" */
+static int parse_fault(const char *s, struct op_fault *fault, char *err,
+		       size_t errlen)
+{
+	char buf[sizeof(fault->site) + 32];
+	char *at, *hash;
+	u32 v;
+
+	if (strlen(s) >= sizeof(buf))
+		return perr(err, errlen, "fault spec too long: '%s'", s);
+	strcpy(buf, s);
+	at = strchr(buf, '@');
+	if (at) {
+		*at = 0;
+		if (parse_u32(at + 1, &v) || !v || v > SIM_MAX_FAULT_POINTS)
+			return perr(err, errlen,
+				    "bad fault ordinal in '%s' (1..64)", s);
+		fault->ordinal = v;
+	}
+	if (!buf[0]) {
+		if (!at)
+			return perr(err, errlen, "empty fault spec '%s'", s);
+		return 0;
+	}
+	hash = strchr(buf, '#');
+	fault->hit = 1;
+	if (hash) {
+		*hash = 0;
+		if (parse_u32(hash + 1, &v) || !v || v > 64)
+			return perr(err, errlen, "bad fault hit in '%s'", s);
+		fault->hit = v;
+	}
+	if (!strchr(buf, ':') || strlen(buf) >= sizeof(fault->site))
+		return perr(err, errlen,
+			    "fault site must be func:what, got '%s'", buf);
+	strcpy(fault->site, buf);
+	return 0;
+}
+
+int op_parse(const struct world_spec *spec, const char *text, struct op *op,
+	     struct op_fault *fault, char *err, size_t errlen)
+{
+	char buf[OP_TEXT * 2], *tok[8], *s;
+	const char *shape;
+	unsigned int kind, ntok = 0, i;
+
+	memset(op, 0, sizeof(*op));
+	memset(fault, 0, sizeof(*fault));
+	if (strlen(text) >= sizeof(buf))
+		return perr(err, errlen, "operation too long%s", "");
+	strcpy(buf, text);
+	for (s = strtok(buf, " \t\r\n"); s; s = strtok(NULL, " \t\r\n")) {
+		if (ntok == ARRAY_SIZE(tok))
+			return perr(err, errlen, "too many words in '%s'",
+				    text);
+		tok[ntok++] = s;
+	}
+	if (!ntok)
+		return perr(err, errlen, "empty operation%s", "");
+	for (kind = 0; kind < OP_NR; kind++)
+		if (!strcmp(tok[0], op_names[kind]))
+			break;
+	if (kind == OP_NR)
+		return perr(err, errlen, "unknown operation '%s' (see 'bindsim ops')",
+			    tok[0]);
+	op->kind = kind;
+	if (ntok > 1 && !strncmp(tok[ntok - 1], "fail=", 5)) {
+		if (parse_fault(tok[ntok - 1] + 5, fault, err, errlen))
+			return -1;
+		ntok--;
+	}
+	shape = op_args[kind];
+	for (i = 0; shape[i]; i++) {
+		const char *a = 1 + i < ntok ? tok[1 + i] : NULL;
+		int idx;
+		u32 v;
+
+		if (!a) {
+			if (shape[i] == 'F')
+				break;
+			snprintf(err, errlen, "%s: missing argument %u",
+				 op_names[kind], i + 1);
+			return -1;
+		}
+		switch (shape[i]) {
+		case 'D':
+			idx = world_dev_index(spec, a);
+			if (idx < 0)
+				return perr(err, errlen, "unknown device '%s'",
+					    a);
+			op->dev = idx;
+			break;
+		case 'C':
+			idx = world_ctx_index(spec, a);
+			if (idx < 0)
+				return perr(err, errlen, "unknown ctx '%s'", a);
+			op->ctx = idx;
+			break;
+		case 'P':
+			if (parse_u32(a, &v) || v >= spec->nr_pasids)
+				return perr(err, errlen,
+					    "pasid '%s' out of range for this world",
+					    a);
+			op->pasid = v;
+			break;
+		case 'I':
+			if (parse_u32(a, &v))
+				return perr(err, errlen, "bad id '%s'", a);
+			if (i == 2 && kind == OP_HWPT_ALLOC)
+				op->id2 = v;
+			else
+				op->id = v;
+			break;
+		case 'F':
+			if (strcmp(a, "pasid"))
+				return perr(err, errlen,
+					    "expected 'pasid', got '%s'", a);
+			op->flags = 1;
+			break;
+		case 'K':
+			for (idx = 0; idx < PARAM_NR; idx++)
+				if (!strcmp(a, param_names[idx]))
+					break;
+			if (idx == PARAM_NR)
+				return perr(err, errlen,
+					    "unknown parameter '%s'", a);
+			op->param = idx;
+			break;
+		case 'V':
+			if (strcmp(a, "0") && strcmp(a, "1"))
+				return perr(err, errlen, "expected 0 or 1, got '%s'",
+					    a);
+			op->value = a[0] == '1';
+			break;
+		}
+	}
+	if (1 + i < ntok)
+		return perr(err, errlen, "extra argument '%s'", tok[1 + i]);
+	return 0;
+}
+
+void op_format(const struct world_spec *spec, const struct op *op,
+	       const struct op_fault *fault, char *buf, size_t len)
+{
+	const char *dev = op->dev < spec->nr_devs ? spec->devs[op->dev].name :
+						   "?";
+	const char *ctx = op->ctx < spec->nr_ctxs ? spec->ctxs[op->ctx].name :
+						   "?";
+	size_t n;
+
+	switch (op->kind) {
+	case OP_BIND:
+		n = snprintf(buf, len, "bind %s %s", dev, ctx);
+		break;
+	case OP_UNBIND:
+	case OP_VFIO_REGISTER:
+	case OP_VFIO_UNREGISTER:
+		n = snprintf(buf, len, "%s %s", op_names[op->kind], dev);
+		break;
+	case OP_ATTACH:
+		n = snprintf(buf, len, "attach %s %u %u", dev, op->pasid,
+			     op->id);
+		break;
+	case OP_DETACH:
+		n = snprintf(buf, len, "detach %s %u", dev, op->pasid);
+		break;
+	case OP_HWPT_ALLOC:
+		n = snprintf(buf, len, "hwpt-alloc %s %u %u%s", ctx, op->id,
+			     op->id2, op->flags ? " pasid" : "");
+		break;
+	case OP_DESTROY:
+		n = snprintf(buf, len, "destroy %s %u", ctx, op->id);
+		break;
+	case OP_CLOSE:
+		n = snprintf(buf, len, "close %s", ctx);
+		break;
+	case OP_SET:
+		n = snprintf(buf, len, "set %s %u",
+			     op->param < PARAM_NR ? param_names[op->param] : "?",
+			     op->value);
+		break;
+	default:
+		n = snprintf(buf, len, "?");
+		break;
+	}
+	if (!fault || n >= len)
+		return;
+	if (fault->site[0])
+		snprintf(buf + n, len - n, " fail=%s#%u%s%.0u", fault->site,
+			 fault->hit, fault->ordinal ? "@" : "",
+			 fault->ordinal);
+	else if (fault->ordinal)
+		snprintf(buf + n, len - n, " fail=@%u", fault->ordinal);
+}
+
+void op_decode_bytes(const struct world_spec *spec, const u8 *b,
+		     struct op *op, struct op_fault *fault)
+{
+	memset(op, 0, sizeof(*op));
+	memset(fault, 0, sizeof(*fault));
+	op->kind = b[0] % OP_NR;
+	op->dev = b[1] % spec->nr_devs;
+	op->ctx = b[1] % spec->nr_ctxs;
+	op->pasid = (b[1] >> 4) % spec->nr_pasids;
+	op->param = b[1] % PARAM_NR;
+	op->value = (b[1] >> 4) & 1;
+	op->flags = (b[1] >> 7) & 1;
+	/* ids 0..id_max+1: every slot, and one past the limit */
+	op->id = b[2] % (spec->id_max + 2);
+	op->id2 = b[3] % (spec->id_max + 2);
+	if (op->kind == OP_ATTACH)
+		op->id = b[3] % (spec->id_max + 2);
+	/* low bits: the fault ordinal to fail, 0 = none */
+	fault->ordinal = b[4] % 16;
+}
+
+void op_encode_bytes(const struct op *op, const struct op_fault *fault,
+		     u8 *b)
+{
+	b[0] = op->kind;
+	b[1] = op->dev | (op->pasid << 4) | (op->flags << 7);
+	switch (op->kind) {
+	case OP_BIND:
+		/* dev and ctx share b[1]: pick a byte matching both */
+		b[1] = op->dev;
+		break;
+	case OP_HWPT_ALLOC:
+	case OP_DESTROY:
+	case OP_CLOSE:
+		b[1] = op->ctx | (op->flags << 7);
+		break;
+	case OP_SET:
+		b[1] = op->param | (op->value << 4);
+		break;
+	default:
+		break;
+	}
+	b[2] = op->id;
+	b[3] = op->kind == OP_ATTACH ? op->id : op->id2;
+	b[4] = fault ? fault->ordinal : 0;
+}
+
+/* ------------------------------------------------------------ enumerate */
+
+/* Present ids (visible or reserved) of a context, plus one absent id. */
+static unsigned int ctx_ids(struct iommufd_ctx *ictx, u32 id_max, u32 *ids,
+			    int type, bool want_type)
+{
+	unsigned int n = 0;
+	bool absent_done = false;
+	u32 id;
+
+	for (id = 1; id <= id_max; id++) {
+		void *e = sim_xa_raw(&ictx->objects, id);
+
+		if (!e) {
+			if (!absent_done && !want_type) {
+				ids[n++] = id;
+				absent_done = true;
+			}
+			continue;
+		}
+		if (e == XA_ZERO_ENTRY) {
+			if (!want_type)
+				ids[n++] = id;
+			continue;
+		}
+		if (!want_type ||
+		    ((struct iommufd_object *)e)->type == (unsigned int)type)
+			ids[n++] = id;
+	}
+	if (!absent_done && !want_type)
+		ids[n++] = id_max + 1;
+	return n;
+}
+
+/* One id that is not of @type: the first other present id, else absent. */
+static u32 wrong_id(struct iommufd_ctx *ictx, u32 id_max, int type)
+{
+	u32 id;
+
+	for (id = 1; id <= id_max; id++) {
+		struct iommufd_object *obj = sim_xa_raw(&ictx->objects, id);
+
+		if (!obj)
+			return id;
+		if (obj != XA_ZERO_ENTRY && obj->type != (unsigned int)type)
+			return id;
+	}
+	return id_max + 1;
+}
+
+#define ADD(...)							\
+	do {								\
+		if (n < max) {						\
+			ops[n] = (struct op){ __VA_ARGS__ };		\
+			n++;						\
+		}							\
+	} while (0)
+
+/*
+ * Argument classes: ids range over every id that is present in the context
+ * (of the right type where the operation needs one) plus one absent or
+ * wrong-typed id; the model treats every absent id alike. Operations the
+ * driver itself would refuse without reaching iommufd (binding a bound
+ * device) are left out.
+ */
+unsigned int op_enumerate(struct op *ops, unsigned int max)
+{
+	struct world *w = world_get();
+	const struct world_spec *spec = w->spec;
+	u32 ids[70], devids[70], ptids[70];
+	unsigned int n = 0, d, c, p, i, j, k;
+
+	for (d = 0; d < spec->nr_devs; d++) {
+		struct vfio_device *vdev = &w->vdev[d];
+
+		if (!vdev->iommufd_device) {
+			for (c = 0; c < spec->nr_ctxs; c++)
+				if (w->ctx[c] &&
+				    (spec->devs[d].ctx_mask & (1u << c)))
+					ADD(.kind = OP_BIND, .dev = d, .ctx = c);
+		} else {
+			unsigned int nids;
+
+			ADD(.kind = OP_UNBIND, .dev = d);
+			nids = ctx_ids(vdev->iommufd_ictx, spec->id_max, ids, 0,
+				       false);
+			for (p = 0; p < spec->nr_pasids; p++) {
+				for (i = 0; i < nids; i++)
+					ADD(.kind = OP_ATTACH, .dev = d,
+					    .pasid = p, .id = ids[i]);
+				if (vdev->attached[p])
+					ADD(.kind = OP_DETACH, .dev = d,
+					    .pasid = p);
+			}
+		}
+		if (spec->devs[d].driver != W_DRV_VFIO)
+			continue;
+		if (!vdev->registered)
+			ADD(.kind = OP_VFIO_REGISTER, .dev = d);
+		else if (!vdev->iommufd_device)
+			ADD(.kind = OP_VFIO_UNREGISTER, .dev = d);
+	}
+	for (c = 0; c < spec->nr_ctxs; c++) {
+		struct iommufd_ctx *ictx = w->ctx[c];
+		unsigned int nd, np, nids;
+
+		if (!ictx)
+			continue;
+		nd = ctx_ids(ictx, spec->id_max, devids, IOMMUFD_OBJ_DEVICE,
+			     true);
+		devids[nd++] = wrong_id(ictx, spec->id_max, IOMMUFD_OBJ_DEVICE);
+		np = ctx_ids(ictx, spec->id_max, ptids, IOMMUFD_OBJ_IOAS, true);
+		ptids[np++] = wrong_id(ictx, spec->id_max, IOMMUFD_OBJ_IOAS);
+		for (i = 0; i < nd; i++)
+			for (j = 0; j < np; j++)
+				for (k = 0; k < 2; k++)
+					ADD(.kind = OP_HWPT_ALLOC, .ctx = c,
+					    .id = devids[i], .id2 = ptids[j],
+					    .flags = k);
+		nids = ctx_ids(ictx, spec->id_max, ids, 0, false);
+		for (i = 0; i < nids; i++)
+			ADD(.kind = OP_DESTROY, .ctx = c, .id = ids[i]);
+		ADD(.kind = OP_CLOSE, .ctx = c);
+	}
+	for (p = 0; p < PARAM_NR; p++)
+		if (spec->param_mask & (1u << p))
+			ADD(.kind = OP_SET, .param = p,
+			    .value = !*param_field(&sim_kernel()->settings,
+						   p));
+	return n;
+}
+
+/* ------------------------------------------------------------------ run */
+
+static int op_dispatch(const struct op *op, struct op_result *res)
+{
+	struct world *w = world_get();
+	const struct world_spec *spec = w->spec;
+	struct vfio_device *vdev;
+	struct iommufd_ctx *ictx;
+	u32 id;
+	int rc;
+
+	switch (op->kind) {
+	case OP_BIND:
+		if (op->dev >= spec->nr_devs || op->ctx >= spec->nr_ctxs)
+			return -EINVAL;
+		vdev = &w->vdev[op->dev];
+		ictx = w->ctx[op->ctx];
+		if (!ictx)
+			return -EBADF;
+		res->applicable = true;
+		if (spec->devs[op->dev].driver == W_DRV_VFIO)
+			rc = vfio_device_cdev_open_bind(vdev, ictx, &id);
+		else
+			rc = vfio_iommufd_physical_bind(vdev, ictx, &id);
+		if (!rc)
+			res->out_id = id;
+		return rc;
+	case OP_UNBIND:
+		if (op->dev >= spec->nr_devs)
+			return -EINVAL;
+		vdev = &w->vdev[op->dev];
+		if (!vdev->iommufd_device)
+			return -EINVAL;
+		res->applicable = true;
+		vfio_iommufd_physical_unbind(vdev);
+		return 0;
+	case OP_ATTACH:
+		if (op->dev >= spec->nr_devs || op->pasid >= spec->nr_pasids)
+			return -EINVAL;
+		vdev = &w->vdev[op->dev];
+		if (!vdev->iommufd_device)
+			return -EINVAL;
+		res->applicable = true;
+		id = op->id;
+		rc = vfio_iommufd_physical_attach(vdev, op->pasid, &id);
+		if (!rc)
+			res->out_id = id;
+		return rc;
+	case OP_DETACH:
+		if (op->dev >= spec->nr_devs || op->pasid >= spec->nr_pasids)
+			return -EINVAL;
+		vdev = &w->vdev[op->dev];
+		if (!vdev->iommufd_device)
+			return -EINVAL;
+		res->applicable = true;
+		vfio_iommufd_physical_detach(vdev, op->pasid);
+		return 0;
+	case OP_HWPT_ALLOC:
+	case OP_DESTROY:
+	case OP_CLOSE:
+		if (op->ctx >= spec->nr_ctxs)
+			return -EINVAL;
+		ictx = w->ctx[op->ctx];
+		if (!ictx)
+			return -EBADF;
+		res->applicable = true;
+		if (op->kind == OP_HWPT_ALLOC) {
+			rc = iommufd_hwpt_alloc_ioctl(ictx, op->id, op->id2,
+						      op->flags ?
+						      IOMMU_HWPT_ALLOC_PASID : 0,
+						      &id);
+			if (!rc)
+				res->out_id = id;
+			return rc;
+		}
+		if (op->kind == OP_DESTROY)
+			return iommufd_destroy(ictx, op->id);
+		w->ctx[op->ctx] = NULL;
+		fput(ictx->file);
+		return 0;
+	case OP_VFIO_REGISTER:
+	case OP_VFIO_UNREGISTER:
+		if (op->dev >= spec->nr_devs ||
+		    spec->devs[op->dev].driver != W_DRV_VFIO)
+			return -ENODEV;
+		res->applicable = true;
+		vdev = &w->vdev[op->dev];
+		if (op->kind == OP_VFIO_REGISTER)
+			return vfio_register_group_dev(vdev);
+		return vfio_unregister_group_dev(vdev);
+	case OP_SET:
+		if (op->param >= PARAM_NR)
+			return -EINVAL;
+		res->applicable = true;
+		*param_field(&sim_kernel()->settings, op->param) = op->value;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+void op_run(const struct op *op, const struct op_fault *fault,
+	    struct op_result *res)
+{
+	static sigjmp_buf env;
+
+	memset(res, 0, sizeof(*res));
+	sim_fault_clear();
+	if (fault) {
+		if (fault->site[0])
+			sim_fault_fail_site(fault->site, fault->hit);
+		else if (fault->ordinal)
+			sim_fault_fail_nth(fault->ordinal);
+		if (fault->mask)
+			sim_fault_fail_mask(fault->mask);
+	}
+	if (sigsetjmp(env, 0)) {
+		/* The "task" died: what it held stays held, as in the kernel */
+		sim_fault_end();
+		sim_oops_arm(NULL);
+		res->oops = true;
+		res->applicable = true;
+		res->nr_faults = sim_fault_count();
+		res->ret = -EFAULT;
+		sim_fault_clear();
+		return;
+	}
+	sim_oops_arm(&env);
+	sim_fault_begin();
+	res->ret = op_dispatch(op, res);
+	sim_fault_end();
+	res->nr_faults = sim_fault_count();
+	/* Back to user space: deferred fput, then no lock may be held */
+	sim_task_work_run();
+	world_reap();
+	sim_lockdep_check_return(SIM_SITE("syscall return"));
+	sim_oops_arm(NULL);
+	sim_fault_clear();
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The one operation vocabulary: what user space and in-kernel drivers can
+ * do to the world. The explorer, the fuzzer, reproducer files and the tests
+ * all go through this file; nothing else parses operations.
+ */
+#ifndef _BINDSIM_OPS_H
+#define _BINDSIM_OPS_H
+
+#include "world.h"
+
+enum op_kind {
+	OP_BIND,		/* bind DEV CTX        (the device's driver) */
+	OP_UNBIND,		/* unbind DEV          (detach all, unbind) */
+	OP_ATTACH,		/* attach DEV PASID ID (VFIO_DEVICE_ATTACH_IOMMUFD_PT) */
+	OP_DETACH,		/* detach DEV PASID */
+	OP_HWPT_ALLOC,		/* hwpt-alloc CTX DEVID PTID [pasid] */
+	OP_DESTROY,		/* destroy CTX ID      (IOMMU_DESTROY) */
+	OP_CLOSE,		/* close CTX           (close the iommufd) */
+	OP_VFIO_REGISTER,	/* vfio-register DEV */
+	OP_VFIO_UNREGISTER,	/* vfio-unregister DEV */
+	OP_SET,			/* set PARAM 0|1       (module parameter) */
+	OP_NR
+};
+
+enum op_param {
+	PARAM_ALLOW_UNSAFE_INTERRUPTS,
+	PARAM_ENABLE_UNSAFE_NOIOMMU_MODE,
+	PARAM_CAP_SYS_RAWIO,
+	PARAM_NR
+};
+
+struct op {
+	u8 kind;
+	u8 dev;
+	u8 ctx;
+	u8 pasid;
+	u8 flags;		/* hwpt-alloc: 1 = IOMMU_HWPT_ALLOC_PASID */
+	u8 param;		/* set */
+	u8 value;		/* set */
+	u32 id;			/* attach PT, destroy ID, hwpt-alloc DEVID */
+	u32 id2;		/* hwpt-alloc PTID */
+};
+
+/* Which fault points an operation fails. */
+struct op_fault {
+	unsigned int ordinal;	/* 1-based, 0: by name or none */
+	char site[96];		/* "func:what", empty: by ordinal */
+	unsigned int hit;	/* with site: the hit-th pass */
+	u64 mask;		/* fuzzer: several ordinals */
+};
+
+#define OP_TEXT 160
+
+/* Text form, e.g. "attach d0 0 3". Returns -1 with a message in err. */
+int op_parse(const struct world_spec *spec, const char *text, struct op *op,
+	     struct op_fault *fault, char *err, size_t errlen);
+void op_format(const struct world_spec *spec, const struct op *op,
+	       const struct op_fault *fault, char *buf, size_t len);
+const char *op_kind_name(unsigned int kind);
+
+/*
+ * Byte form for the fuzzer: OP_BYTES bytes per operation; every byte
+ * string decodes to valid operations (values are taken modulo ranges).
+ */
+#define OP_BYTES 5
+void op_decode_bytes(const struct world_spec *spec, const u8 *b,
+		     struct op *op, struct op_fault *fault);
+void op_encode_bytes(const struct op *op, const struct op_fault *fault,
+		     u8 *b);
+
+/* Every operation worth trying in the current state, deterministic order. */
+unsigned int op_enumerate(struct op *ops, unsigned int max);
+
+struct op_result {
+	int ret;		/* 0 or -errno; void ops return 0 */
+	bool oops;		/* the operation died in a simulated oops */
+	bool applicable;	/* false: refused before reaching the kernel */
+	unsigned int nr_faults;	/* fault points passed */
+	u32 out_id;		/* id handed back (bind, alloc, attach) */
+};
+
+/*
+ * Run one operation as one system call: fault selection from @fault,
+ * findings recorded by the shims, deferred fput run, locks checked.
+ * The caller clears findings before and reads them after.
+ */
+void op_run(const struct op *op, const struct op_fault *fault,
+	    struct op_result *res);
+
+#endif

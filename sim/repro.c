@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Reproducer files: parse, write, replay with a readable trace, minimise,
+ * and turn into CMocka regression tests.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommufd_private.h"
+#include "repro.h"
+
+#ifndef BINDSIM_REV
+#define BINDSIM_REV "reference"
+#endif
+
+const char *bindsim_revision(void)
+{
+	return BINDSIM_REV;
+}
+
+const char *errno_name(int err)
+{
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
+		{ 0, "0" }, { -EPERM, "-EPERM" }, { -ENOENT, "-ENOENT" },
+		{ -ENOMEM, "-ENOMEM" }, { -EFAULT, "-EFAULT" },
+		{ -EBUSY, "-EBUSY" }, { -ENODEV, "-ENODEV" },
+		{ -EINVAL, "-EINVAL" }, { -ENOSPC, "-ENOSPC" },
+		{ -EBADF, "-EBADF" }, { -EOPNOTSUPP, "-EOPNOTSUPP" },
+		{ -EADDRINUSE, "-EADDRINUSE" },
+	};
+	static char buf[16];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].e == err)
+			return names[i].name;
+	snprintf(buf, sizeof(buf), "%d", err);
+	return buf;
+}
+
+static int rerr(char *err, size_t len, const char *name, unsigned int line,
+		const char *msg, const char *arg)
+{
+	snprintf(err, len, "%s:%u: %s%s%s%s", name, line, msg,
+		 arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = 0;
+	return s;
+}
+
+int repro_parse(const char *text, const char *name, struct repro *r,
+		char *err, size_t errlen)
+{
+	bool have_rev = false, have_world = false, have_expect = false;
+	bool in_world = false;
+	size_t wlen = 0, wcap = 0;
+	const char *p = text;
+	unsigned int line = 0;
+	char operr[256];
+
+	memset(r, 0, sizeof(*r));
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char buf[512], *s, *hash;
+
+		line++;
+		if (len >= sizeof(buf))
+			return rerr(err, errlen, name, line, "line too long",
+				    NULL);
+		memcpy(buf, p, len);
+		buf[len] = 0;
+		p += len + (nl ? 1 : 0);
+
+		if (in_world) {
+			if (!strcmp(trim(buf), "world-end")) {
+				in_world = false;
+				continue;
+			}
+			if (wlen + len + 2 > wcap) {
+				char *n;
+
+				wcap = (wcap + len + 2) * 2;
+				n = realloc(r->world_text, wcap);
+				if (!n)
+					return rerr(err, errlen, name, line,
+						    "out of memory", NULL);
+				r->world_text = n;
+			}
+			memcpy(r->world_text + wlen, buf, len);
+			wlen += len;
+			r->world_text[wlen++] = '\n';
+			r->world_text[wlen] = 0;
+			continue;
+		}
+		hash = strchr(buf, '#');
+		/* '#' inside a fail= site spec is part of the operation */
+		if (hash && (hash == buf || hash[-1] == ' ' || hash[-1] == '\t'))
+			*hash = 0;
+		s = trim(buf);
+		if (!*s)
+			continue;
+		if (!strncmp(s, "revision ", 9)) {
+			if (have_rev || strlen(trim(s + 9)) >= sizeof(r->rev) ||
+			    !*trim(s + 9))
+				return rerr(err, errlen, name, line,
+					    "bad or repeated revision line",
+					    NULL);
+			strcpy(r->rev, trim(s + 9));
+			have_rev = true;
+		} else if (!strncmp(s, "world ", 6) ||
+			   !strcmp(s, "world-begin")) {
+			if (have_world)
+				return rerr(err, errlen, name, line,
+					    "repeated world", NULL);
+			have_world = true;
+			if (!strcmp(s, "world-begin")) {
+				in_world = true;
+				continue;
+			}
+			if (strlen(trim(s + 6)) >= sizeof(r->world_name))
+				return rerr(err, errlen, name, line,
+					    "world name too long", NULL);
+			strcpy(r->world_name, trim(s + 6));
+		} else if (!strncmp(s, "boot ", 5)) {
+			char *end;
+			unsigned long v = strtoul(s + 5, &end, 10);
+
+			if (*trim(end) || v >= W_MAX_BOOTS)
+				return rerr(err, errlen, name, line,
+					    "boot takes a variant number",
+					    s + 5);
+			r->boot = v;
+		} else if (!strncmp(s, "expect ", 7)) {
+			char *e = trim(s + 7);
+
+			if (have_expect || strlen(e) >= sizeof(r->expect))
+				return rerr(err, errlen, name, line,
+					    "bad or repeated expect line",
+					    NULL);
+			if (strcmp(e, "clean") &&
+			    (!strchr(e, ' ') ||
+			     sim_finding_kind_parse(e) >= 0 ||
+			     ({ char k[32]; size_t kl = strcspn(e, " ");
+				kl < sizeof(k) ? (memcpy(k, e, kl), k[kl] = 0,
+				sim_finding_kind_parse(k) < 0) : true; })))
+				return rerr(err, errlen, name, line,
+					    "expect takes 'clean' or 'KIND SITE'",
+					    e);
+			strcpy(r->expect, e);
+			have_expect = true;
+		} else {
+			struct repro_step *st;
+
+			if (!have_world)
+				return rerr(err, errlen, name, line,
+					    "operation before the world line",
+					    NULL);
+			if (r->nr_steps == 0 && !r->spec.nr_devs) {
+				int rc;
+
+				if (r->world_text)
+					rc = world_parse(r->world_text, name,
+							 &r->spec, operr,
+							 sizeof(operr));
+				else
+					rc = world_load(r->world_name, &r->spec,
+							operr, sizeof(operr));
+				if (rc)
+					return rerr(err, errlen, name, line,
+						    "world does not load:",
+						    operr);
+			}
+			if (r->nr_steps >= REPRO_MAX_STEPS)
+				return rerr(err, errlen, name, line,
+					    "too many operations", NULL);
+			st = &r->steps[r->nr_steps];
+			if (op_parse(&r->spec, s, &st->op, &st->fault, operr,
+				     sizeof(operr)))
+				return rerr(err, errlen, name, line, operr,
+					    NULL);
+			st->line = line;
+			r->nr_steps++;
+		}
+	}
+	if (in_world)
+		return rerr(err, errlen, name, line, "world-begin without "
+			    "world-end", NULL);
+	if (!have_rev)
+		return rerr(err, errlen, name, line, "missing revision line",
+			    NULL);
+	if (!have_world)
+		return rerr(err, errlen, name, line, "missing world line",
+			    NULL);
+	if (!have_expect)
+		return rerr(err, errlen, name, line, "missing expect line",
+			    NULL);
+	if (!r->spec.nr_devs) {
+		int rc = r->world_text ?
+			world_parse(r->world_text, name, &r->spec, operr,
+				    sizeof(operr)) :
+			world_load(r->world_name, &r->spec, operr,
+				   sizeof(operr));
+
+		if (rc)
+			return rerr(err, errlen, name, line,
+				    "world does not load:", operr);
+	}
+	if (r->boot >= r->spec.nr_boots)
+		return rerr(err, errlen, name, line,
+			    "boot variant out of range for this world", NULL);
+	return 0;
+}
+
+int repro_parse_file(const char *path, struct repro *r, char *err,
+		     size_t errlen)
+{
+	char *text;
+	long size;
+	FILE *f;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open", path);
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
+	    size > (1 << 20) || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		snprintf(err, errlen, "%s: unreadable or too large", path);
+		return -1;
+	}
+	text = calloc(1, size + 1);
+	if (!text || fread(text, 1, size, f) != (size_t)size) {
+		fclose(f);
+		free(text);
+		snprintf(err, errlen, "%s: read error", path);
+		return -1;
+	}
+	fclose(f);
+	if (strlen(text) != (size_t)size) {
+		free(text);
+		snprintf(err, errlen, "%s:1: file contains a NUL byte", path);
+		return -1;
+	}
+	rc = repro_parse(text, path, r, err, errlen);
+	free(text);
+	return rc;
+}
+
+void repro_free(struct repro *r)
+{
+	free(r->world_text);
+	r->world_text = NULL;
+}
+
+void repro_write(FILE *f, const struct repro *r, const struct bfinding *fd)
+{
+	unsigned int i;
+	char buf[OP_TEXT];
+
+	fprintf(f, "# bindsim reproducer\n");
+	if (fd) {
+		fprintf(f, "# %s\n#   %s\n", fd->sig, fd->msg);
+		if (fd->alloc[0])
+			fprintf(f, "#   %s\n", fd->alloc);
+	}
+	fprintf(f, "revision %s\n", r->rev);
+	if (r->world_text) {
+		fprintf(f, "world-begin\n%sworld-end\n", r->world_text);
+	} else {
+		fprintf(f, "world %s\n", r->world_name);
+	}
+	fprintf(f, "boot %u\n", r->boot);
+	fprintf(f, "expect %s\n", r->expect);
+	for (i = 0; i < r->nr_steps; i++) {
+		op_format(&r->spec, &r->steps[i].op, &r->steps[i].fault, buf,
+			  sizeof(buf));
+		fprintf(f, "%s\n", buf);
+	}
+}
+
+static void trace_faults(FILE *t, const struct op_fault *want)
+{
+	unsigned int k, n = sim_fault_count();
+	char name[128];
+
+	if (!t || !n)
+		return;
+	fprintf(t, "   fault points:\n");
+	for (k = 1; k <= n && k <= SIM_MAX_FAULT_POINTS; k++) {
+		const struct sim_site *s = sim_fault_point(k);
+
+		sim_site_name(s, name, sizeof(name));
+		fprintf(t, "   %s %2u %-44s %s:%d\n",
+			sim_fault_was_injected(k) ? "*" : " ", k, name,
+			s ? s->file : "?", s ? s->line : 0);
+	}
+	if (want && want->site[0] && want->ordinal &&
+	    !sim_fault_was_injected(want->ordinal))
+		fprintf(t, "   note: %s#%u moved from ordinal %u\n",
+			want->site, want->hit, want->ordinal);
+	if (want && (want->site[0] || want->ordinal) &&
+	    !sim_fault_nr_injected())
+		fprintf(t, "   note: the requested fault point was not "
+			"reached\n");
+}
+
+static void trace_findings(FILE *t, const struct check_result *cr,
+			   unsigned int from, const char *phase)
+{
+	unsigned int i;
+
+	for (i = from; t && i < cr->nr; i++) {
+		const struct bfinding *f = &cr->f[i];
+
+		fprintf(t, "BUG: %s\n  %s\n  at %s\n", f->sig, f->msg,
+			f->where);
+		if (f->alloc[0])
+			fprintf(t, "  %s\n", f->alloc);
+		fprintf(t, "  found by: %s\n", phase);
+	}
+}
+
+static void merge(struct check_result *out, const struct check_result *in)
+{
+	unsigned int i;
+
+	for (i = 0; i < in->nr && out->nr < CHECK_MAX_FINDINGS; i++)
+		if (!check_has_sig(out, in->f[i].sig))
+			out->f[out->nr++] = in->f[i];
+}
+
+int repro_run(const struct repro *r, FILE *t, struct check_result *out)
+{
+	struct check_result *cr = calloc(1, sizeof(*cr));
+	struct canon *before = malloc(sizeof(*before));
+	void *scratch = malloc(SIM_HEAP_SIZE);
+	unsigned int i;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!cr || !before || !scratch ||
+	    world_boot(&r->spec, r->boot)) {
+		rc = -1;
+		goto out;
+	}
+	before->text = NULL;
+	if (t)
+		fprintf(t, "bindsim %s: world %s, boot %u, revision %s\n",
+			bindsim_revision(),
+			r->world_text ? "(embedded)" : r->world_name, r->boot,
+			r->rev);
+	for (i = 0; i < r->nr_steps; i++) {
+		const struct repro_step *st = &r->steps[i];
+		struct sim_settings set = sim_kernel()->settings;
+		struct op_result res;
+		char buf[OP_TEXT], phase[64];
+
+		canon_state(before);
+		sim_transient_reset();
+		op_run(&st->op, &st->fault, &res);
+		op_format(&r->spec, &st->op, &st->fault, buf, sizeof(buf));
+		if (t) {
+			fprintf(t, "#%u %s\n", i + 1, buf);
+			trace_faults(t, &st->fault);
+			if (res.oops)
+				fprintf(t, "   = killed by a simulated oops\n");
+			else if (!res.applicable)
+				fprintf(t, "   = %s (refused by the caller)\n",
+					errno_name(res.ret));
+			else
+				fprintf(t, "   = %s\n", errno_name(res.ret));
+		}
+		memset(cr, 0, sizeof(*cr));
+		check_transition(&st->op, &res, &set, before, cr);
+		snprintf(phase, sizeof(phase), "step %u", i + 1);
+		trace_findings(t, cr, 0, phase);
+		merge(out, cr);
+		if (res.oops || cr->nr)
+			break;
+		memset(cr, 0, sizeof(*cr));
+		check_state(cr);
+		check_teardown(cr, scratch);
+		snprintf(phase, sizeof(phase),
+			 "state and teardown checks after step %u", i + 1);
+		trace_findings(t, cr, 0, phase);
+		merge(out, cr);
+		if (cr->nr)
+			break;
+	}
+	if (t)
+		fprintf(t, "result: %s\n", out->nr ? "findings" : "clean");
+out:
+	free(cr);
+	free(before);
+	free(scratch);
+	return rc;
+}
+
+bool repro_matches(const struct repro *r, const struct check_result *out)
+{
+	if (!strcmp(r->expect, "clean"))
+		return out->nr == 0;
+	return check_has_sig(out, r->expect);
+}
+
+static bool still_reproduces(const struct repro *r)
+{
+	struct check_result *cr = malloc(sizeof(*cr));
+	bool ok;
+
+	if (!cr)
+		return false;
+	ok = !repro_run(r, NULL, cr) && repro_matches(r, cr);
+	free(cr);
+	return ok;
+}
+
+/*
+ * Delta debugging, greedy: drop each operation, then each operation's
+ * fault, then try earlier fault points of the same operation; keep any
+ * change that still reproduces the expected signature.
+ */
+unsigned int repro_minimise(struct repro *r, FILE *log)
+{
+	bool progress = true;
+	unsigned int i, k;
+
+	if (!strcmp(r->expect, "clean") || !still_reproduces(r))
+		return r->nr_steps;
+	while (progress) {
+		progress = false;
+		for (i = 0; i < r->nr_steps; i++) {
+			struct repro saved = *r;
+
+			memmove(&r->steps[i], &r->steps[i + 1],
+				(r->nr_steps - i - 1) * sizeof(r->steps[0]));
+			r->nr_steps--;
+			if (still_reproduces(r)) {
+				if (log)
+					fprintf(log, "minimise: dropped step %u\n",
+						i + 1);
+				progress = true;
+				i--;
+				continue;
+			}
+			*r = saved;
+		}
+		for (i = 0; i < r->nr_steps; i++) {
+			struct op_fault saved = r->steps[i].fault;
+
+			if (!saved.site[0] && !saved.ordinal && !saved.mask)
+				continue;
+			memset(&r->steps[i].fault, 0, sizeof(saved));
+			if (still_reproduces(r)) {
+				if (log)
+					fprintf(log, "minimise: step %u needs "
+						"no fault\n", i + 1);
+				progress = true;
+				continue;
+			}
+			r->steps[i].fault = saved;
+			if (!saved.ordinal || saved.site[0])
+				continue;
+			for (k = 1; k < saved.ordinal; k++) {
+				r->steps[i].fault.ordinal = k;
+				r->steps[i].fault.mask = 0;
+				if (still_reproduces(r)) {
+					progress = true;
+					break;
+				}
+			}
+			if (k == saved.ordinal)
+				r->steps[i].fault = saved;
+		}
+	}
+	return r->nr_steps;
+}
+
+void repro_to_cmocka(FILE *f, const struct repro *r, const char *src)
+{
+	const char *p;
+
+	fprintf(f, "// SPDX-License-Identifier: GPL-2.0-only\n"
+		"/* Generated by 'bindsim to-cmocka': expects %s */\n"
+		"#include <stdarg.h>\n#include <stddef.h>\n"
+		"#include <setjmp.h>\n#include <stdint.h>\n"
+		"#include <cmocka.h>\n#include <stdlib.h>\n\n"
+		"#include \"repro.h\"\n\n"
+		"static const char reproducer[] =\n", r->expect);
+	fprintf(f, "\t\"");
+	for (p = src; *p; p++) {
+		if (*p == '\n') {
+			fprintf(f, "\\n\"\n\t\"");
+			continue;
+		}
+		if (*p == '"' || *p == '\\')
+			fputc('\\', f);
+		fputc(*p, f);
+	}
+	fprintf(f, "\";\n\n"
+		"static void test_reproducer(void **state)\n{\n"
+		"\tstruct check_result *out = calloc(1, sizeof(*out));\n"
+		"\tstruct repro r;\n\tchar err[256];\n\n"
+		"\t(void)state;\n\tassert_non_null(out);\n"
+		"\tassert_int_equal(repro_parse(reproducer, \"reproducer\", "
+		"&r, err, sizeof(err)), 0);\n"
+		"\tassert_int_equal(repro_run(&r, NULL, out), 0);\n"
+		"\t/* the revision under test must not show the finding */\n"
+		"\tassert_int_equal(out->nr, 0);\n"
+		"\trepro_free(&r);\n\tfree(out);\n}\n\n"
+		"int main(void)\n{\n"
+		"\tconst struct CMUnitTest tests[] = {\n"
+		"\t\tcmocka_unit_test(test_reproducer),\n\t};\n\n"
+		"\treturn cmocka_run_group_tests_name(\"%s\", tests, NULL, "
+		"NULL);\n}\n", r->expect);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Reproducers: a finding as a short text file that anyone can read, edit
+ * and replay.
+ *
+ *   # comments anywhere
+ *   revision reference        model revision the finding belongs to
+ *   world default             a built-in world, or world-begin ... world-end
+ *   boot 0                    boot variant of the world
+ *   expect leak _iommufd_object_alloc:kzalloc    (or: expect clean)
+ *   bind n1 c0 fail=iommufd_alloc_group:kzalloc#1@3
+ *   ...                       one operation per line (see 'bindsim ops')
+ */
+#ifndef _BINDSIM_REPRO_H
+#define _BINDSIM_REPRO_H
+
+#include <stdio.h>
+#include "check.h"
+
+#define REPRO_MAX_STEPS 64
+
+struct repro_step {
+	struct op op;
+	struct op_fault fault;
+	unsigned int line;
+};
+
+struct repro {
+	char rev[32];
+	char world_name[128];	/* "default", or empty when embedded */
+	char *world_text;	/* embedded world (malloc'd) or NULL */
+	struct world_spec spec;
+	unsigned int boot;
+	char expect[128];	/* signature, or "clean" */
+	unsigned int nr_steps;
+	struct repro_step steps[REPRO_MAX_STEPS];
+};
+
+/* The revision this binary was built as (Makefile: -DBINDSIM_REV=...). */
+const char *bindsim_revision(void);
+
+/* -1 on malformed input with "file:line: message" in err. */
+int repro_parse(const char *text, const char *name, struct repro *r,
+		char *err, size_t errlen);
+int repro_parse_file(const char *path, struct repro *r, char *err,
+		     size_t errlen);
+void repro_free(struct repro *r);
+void repro_write(FILE *f, const struct repro *r,
+		 const struct bfinding *finding);
+
+/*
+ * Replay: boot, run every step with its fault, check after every step
+ * exactly as the explorer does. @trace (may be NULL) gets the report.
+ * Every distinct finding lands in @out. Returns 0, or -1 if the world
+ * does not boot.
+ */
+int repro_run(const struct repro *r, FILE *trace, struct check_result *out);
+bool repro_matches(const struct repro *r, const struct check_result *out);
+/* Shrink while the expected signature still reproduces; returns steps. */
+unsigned int repro_minimise(struct repro *r, FILE *log);
+/* A CMocka regression test asserting the reproducer's expectation. */
+void repro_to_cmocka(FILE *f, const struct repro *r, const char *src);
+
+const char *errno_name(int err);
+
+#endif

@@ -1,0 +1,727 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * World text format (one directive per line, '#' starts a comment):
+ *
+ *   world NAME
+ *   group NAME...
+ *   device NAME group=GROUP|none iommu=N|none [coherent] [enforce] [msi]
+ *          [mock] [pasids=N] [driver=vfio|kernel] [ctxs=CTX,CTX...]
+ *          [resv=TYPE:START+LEN]...
+ *   ctx NAME [ioas] [map=START+LEN]...
+ *   params NAME...   module parameters the explorer toggles (set ops)
+ *   ids N            object ids per context (1..N), default 8
+ *   pasids N         pasids the explorer attaches (0..N-1), default 1
+ *   boot KEY=0|1...  a boot variant (Kconfig and module parameters)
+ *
+ * TYPE is direct, reserved, msi or sw_msi. Numbers are C literals. ctxs=
+ * names contexts declared before the device (default: every context).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iommufd_private.h"
+#include "world.h"
+
+const char world_default_text[] =
+	"# bindsim default world: every category of device, two contexts\n"
+	"world default\n"
+	"group g0 g1 g2\n"
+	"# two devices sharing group g0; d0 has PASIDs and a software MSI window\n"
+	"device d0 group=g0 iommu=0 coherent enforce msi pasids=2 "
+	"resv=sw_msi:0x8000000+0x100000\n"
+	"device d1 group=g0 iommu=0 coherent msi\n"
+	"# a group without isolated MSI: needs allow_unsafe_interrupts\n"
+	"device d2 group=g1 iommu=0 coherent\n"
+	"# an IOMMU without cache coherency: bind always fails\n"
+	"device d3 group=g2 iommu=1\n"
+	"# noiommu devices: one behind VFIO, one behind another kernel driver\n"
+	"device n0 group=none iommu=none driver=vfio\n"
+	"device n1 group=none iommu=none driver=kernel\n"
+	"# c1's IOAS maps over d0's MSI window: reservation fails there\n"
+	"ctx c0 ioas\n"
+	"ctx c1 ioas map=0x8000000+0x1000\n"
+	"ids 5\n"
+	"pasids 2\n"
+	"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1 "
+	"enable_unsafe_noiommu_mode=1 cap_sys_rawio=1\n"
+	"boot CONFIG_IOMMUFD_NOIOMMU=0 CONFIG_VFIO_NOIOMMU=1 "
+	"enable_unsafe_noiommu_mode=1 cap_sys_rawio=1\n";
+
+struct wparse {
+	const char *name;
+	unsigned int line;
+	char *err;
+	size_t errlen;
+};
+
+static int werr(struct wparse *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int werr(struct wparse *p, const char *fmt, ...)
+{
+	int n;
+	va_list ap;
+
+	n = snprintf(p->err, p->errlen, "%s:%u: ", p->name, p->line);
+	if (n < 0 || (size_t)n >= p->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int parse_ulong(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	*out = strtoul(s, &end, 0);
+	return (errno || *end) ? -1 : 0;
+}
+
+static int parse_name(struct wparse *p, const char *tok, char *out)
+{
+	size_t i, len = strlen(tok);
+
+	if (!len || len >= W_NAME)
+		return werr(p, "name '%s' must have 1 to %d characters", tok,
+			    W_NAME - 1);
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)tok[i]) && tok[i] != '_' &&
+		    tok[i] != '-')
+			return werr(p, "bad character in name '%s'", tok);
+	strcpy(out, tok);
+	return 0;
+}
+
+static int parse_range(struct wparse *p, const char *s, unsigned long *start,
+		       unsigned long *len)
+{
+	char buf[64];
+	char *plus;
+
+	if (strlen(s) >= sizeof(buf))
+		return werr(p, "range too long: '%s'", s);
+	strcpy(buf, s);
+	plus = strchr(buf, '+');
+	if (!plus)
+		return werr(p, "expected START+LENGTH, got '%s'", s);
+	*plus = 0;
+	if (parse_ulong(buf, start) || parse_ulong(plus + 1, len) || !*len ||
+	    *start + *len - 1 < *start)
+		return werr(p, "bad range '%s'", s);
+	return 0;
+}
+
+static int find_group(const struct world_spec *spec, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < spec->nr_groups; i++)
+		if (!strcmp(spec->groups[i], name))
+			return i;
+	return -1;
+}
+
+int world_dev_index(const struct world_spec *spec, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < spec->nr_devs; i++)
+		if (!strcmp(spec->devs[i].name, name))
+			return i;
+	return -1;
+}
+
+int world_ctx_index(const struct world_spec *spec, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < spec->nr_ctxs; i++)
+		if (!strcmp(spec->ctxs[i].name, name))
+			return i;
+	return -1;
+}
+
+static bool name_taken(const struct world_spec *spec, const char *name)
+{
+	return find_group(spec, name) >= 0 || world_dev_index(spec, name) >= 0 ||
+	       world_ctx_index(spec, name) >= 0;
+}
+
+static const char *const resv_types[] = {
+	[IOMMU_RESV_DIRECT] = "direct",
+	[IOMMU_RESV_RESERVED] = "reserved",
+	[IOMMU_RESV_MSI] = "msi",
+	[IOMMU_RESV_SW_MSI] = "sw_msi",
+};
+
+static int parse_device(struct wparse *p, struct world_spec *spec,
+			char **tok, int ntok)
+{
+	struct w_dev_spec *d;
+	bool have_group = false, have_iommu = false;
+	unsigned long v;
+	int i;
+
+	if (ntok < 2)
+		return werr(p, "device needs a name");
+	if (spec->nr_devs >= W_MAX_DEVS)
+		return werr(p, "too many devices (at most %d)", W_MAX_DEVS);
+	d = &spec->devs[spec->nr_devs];
+	memset(d, 0, sizeof(*d));
+	if (parse_name(p, tok[1], d->name))
+		return -1;
+	if (name_taken(spec, d->name))
+		return werr(p, "name '%s' already used", d->name);
+	d->group = -1;
+	d->ctx_mask = ~0u;
+	for (i = 2; i < ntok; i++) {
+		char *t = tok[i];
+
+		if (!strncmp(t, "group=", 6)) {
+			have_group = true;
+			if (!strcmp(t + 6, "none")) {
+				d->group = -1;
+				continue;
+			}
+			d->group = find_group(spec, t + 6);
+			if (d->group < 0)
+				return werr(p, "unknown group '%s'", t + 6);
+		} else if (!strncmp(t, "iommu=", 6)) {
+			have_iommu = true;
+			if (!strcmp(t + 6, "none")) {
+				d->iommu = false;
+				continue;
+			}
+			if (parse_ulong(t + 6, &v) || v > 7)
+				return werr(p, "iommu= takes 0..7 or none");
+			d->iommu = true;
+			d->iommu_dev = v;
+		} else if (!strcmp(t, "coherent")) {
+			d->coherent = true;
+		} else if (!strcmp(t, "enforce")) {
+			d->enforce = true;
+		} else if (!strcmp(t, "msi")) {
+			d->msi_isolated = true;
+		} else if (!strcmp(t, "mock")) {
+			d->mock = true;
+		} else if (!strncmp(t, "pasids=", 7)) {
+			if (parse_ulong(t + 7, &v) || v > 64)
+				return werr(p, "pasids= takes 0..64");
+			d->max_pasids = v;
+		} else if (!strncmp(t, "driver=", 7)) {
+			if (!strcmp(t + 7, "vfio"))
+				d->driver = W_DRV_VFIO;
+			else if (!strcmp(t + 7, "kernel"))
+				d->driver = W_DRV_KERNEL;
+			else
+				return werr(p, "driver= takes vfio or kernel");
+		} else if (!strncmp(t, "ctxs=", 5)) {
+			char *c, *save = NULL;
+
+			d->ctx_mask = 0;
+			for (c = strtok_r(t + 5, ",", &save); c;
+			     c = strtok_r(NULL, ",", &save)) {
+				int ci = world_ctx_index(spec, c);
+
+				if (ci < 0)
+					return werr(p, "ctxs=: unknown ctx '%s' "
+						    "(declare ctx lines first)",
+						    c);
+				d->ctx_mask |= 1u << ci;
+			}
+			if (!d->ctx_mask)
+				return werr(p, "ctxs= needs a context");
+		} else if (!strncmp(t, "resv=", 5)) {
+			struct iommu_resv_region *r;
+			char *colon = strchr(t + 5, ':');
+			unsigned int k;
+
+			if (d->nr_resv >= SIM_MAX_RESV)
+				return werr(p, "at most %d resv= per device",
+					    SIM_MAX_RESV);
+			if (!colon)
+				return werr(p, "resv= takes TYPE:START+LEN");
+			*colon = 0;
+			r = &d->resv[d->nr_resv];
+			for (k = 0; k < ARRAY_SIZE(resv_types); k++)
+				if (!strcmp(t + 5, resv_types[k]))
+					break;
+			if (k == ARRAY_SIZE(resv_types))
+				return werr(p, "unknown resv type '%s'", t + 5);
+			r->type = k;
+			if (parse_range(p, colon + 1, &r->start, &v))
+				return -1;
+			r->length = v;
+			d->nr_resv++;
+		} else {
+			return werr(p, "unknown device attribute '%s'", t);
+		}
+	}
+	if (!have_group || !have_iommu)
+		return werr(p, "device %s needs group= and iommu=", d->name);
+	if (d->iommu && d->group < 0)
+		return werr(p, "device %s: an IOMMU device needs a group",
+			    d->name);
+	if (!d->iommu && (d->coherent || d->enforce || d->max_pasids))
+		return werr(p, "device %s: capabilities need an IOMMU",
+			    d->name);
+	if (d->group >= 0) {
+		unsigned int k, n = 0;
+
+		for (k = 0; k < spec->nr_devs; k++)
+			n += spec->devs[k].group == d->group;
+		if (n >= SIM_GROUP_MAX_DEVS)
+			return werr(p, "group %s is full",
+				    spec->groups[d->group]);
+	}
+	spec->nr_devs++;
+	return 0;
+}
+
+static int parse_ctx(struct wparse *p, struct world_spec *spec, char **tok,
+		     int ntok)
+{
+	struct w_ctx_spec *c;
+	int i;
+
+	if (ntok < 2)
+		return werr(p, "ctx needs a name");
+	if (spec->nr_ctxs >= W_MAX_CTXS)
+		return werr(p, "too many contexts (at most %d)", W_MAX_CTXS);
+	c = &spec->ctxs[spec->nr_ctxs];
+	memset(c, 0, sizeof(*c));
+	if (parse_name(p, tok[1], c->name))
+		return -1;
+	if (name_taken(spec, c->name))
+		return werr(p, "name '%s' already used", c->name);
+	for (i = 2; i < ntok; i++) {
+		if (!strcmp(tok[i], "ioas")) {
+			c->ioas = true;
+		} else if (!strncmp(tok[i], "map=", 4)) {
+			struct w_map *m;
+
+			if (c->nr_maps >= W_MAX_MAPS)
+				return werr(p, "at most %d map= per ctx",
+					    W_MAX_MAPS);
+			m = &c->maps[c->nr_maps++];
+			if (parse_range(p, tok[i] + 4, &m->start, &m->length))
+				return -1;
+		} else {
+			return werr(p, "unknown ctx attribute '%s'", tok[i]);
+		}
+	}
+	if (c->nr_maps && !c->ioas)
+		return werr(p, "ctx %s: map= needs ioas", c->name);
+	spec->nr_ctxs++;
+	return 0;
+}
+
+static const char *const setting_names[] = {
+	"CONFIG_IOMMUFD_NOIOMMU", "CONFIG_VFIO_NOIOMMU",
+	"allow_unsafe_interrupts", "enable_unsafe_noiommu_mode",
+	"cap_sys_rawio",
+};
+
+static bool *setting_field(struct sim_settings *s, unsigned int i)
+{
+	bool *fields[] = {
+		&s->CONFIG_IOMMUFD_NOIOMMU, &s->CONFIG_VFIO_NOIOMMU,
+		&s->allow_unsafe_interrupts, &s->enable_unsafe_noiommu_mode,
+		&s->cap_sys_rawio,
+	};
+
+	return fields[i];
+}
+
+static int parse_boot(struct wparse *p, struct world_spec *spec, char **tok,
+		      int ntok)
+{
+	struct sim_settings *s;
+	int i;
+
+	if (spec->nr_boots >= W_MAX_BOOTS)
+		return werr(p, "too many boot variants (at most %d)",
+			    W_MAX_BOOTS);
+	s = &spec->boots[spec->nr_boots];
+	memset(s, 0, sizeof(*s));
+	for (i = 1; i < ntok; i++) {
+		char *eq = strchr(tok[i], '=');
+		unsigned int k;
+
+		if (!eq || (strcmp(eq + 1, "0") && strcmp(eq + 1, "1")))
+			return werr(p, "boot takes KEY=0|1, got '%s'", tok[i]);
+		*eq = 0;
+		for (k = 0; k < ARRAY_SIZE(setting_names); k++)
+			if (!strcmp(tok[i], setting_names[k]))
+				break;
+		if (k == ARRAY_SIZE(setting_names))
+			return werr(p, "unknown setting '%s'", tok[i]);
+		*setting_field(s, k) = eq[1] == '1';
+	}
+	spec->nr_boots++;
+	return 0;
+}
+
+#define W_MAX_TOKENS 16
+
+int world_parse(const char *text, const char *name, struct world_spec *spec,
+		char *err, size_t errlen)
+{
+	struct wparse p = { .name = name, .err = err, .errlen = errlen };
+	const char *line = text;
+
+	memset(spec, 0, sizeof(*spec));
+	snprintf(spec->name, sizeof(spec->name), "%s", name);
+	spec->id_max = 8;
+	spec->nr_pasids = 1;
+
+	while (*line) {
+		char buf[512], *tok[W_MAX_TOKENS], *s, *hash;
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		unsigned long v;
+		int ntok = 0;
+
+		p.line++;
+		if (len >= sizeof(buf))
+			return werr(&p, "line too long");
+		memcpy(buf, line, len);
+		buf[len] = 0;
+		line += len + (nl ? 1 : 0);
+		hash = strchr(buf, '#');
+		if (hash)
+			*hash = 0;
+		for (s = strtok(buf, " \t\r"); s; s = strtok(NULL, " \t\r")) {
+			if (ntok == W_MAX_TOKENS)
+				return werr(&p, "too many words");
+			tok[ntok++] = s;
+		}
+		if (!ntok)
+			continue;
+		if (!strcmp(tok[0], "world")) {
+			if (ntok != 2 || strlen(tok[1]) >= sizeof(spec->name))
+				return werr(&p, "world takes one short name");
+			strcpy(spec->name, tok[1]);
+		} else if (!strcmp(tok[0], "group")) {
+			int i;
+
+			if (ntok < 2)
+				return werr(&p, "group needs a name");
+			for (i = 1; i < ntok; i++) {
+				if (spec->nr_groups >= W_MAX_GROUPS)
+					return werr(&p, "too many groups");
+				if (parse_name(&p, tok[i],
+					       spec->groups[spec->nr_groups]))
+					return -1;
+				if (name_taken(spec, tok[i]))
+					return werr(&p, "name '%s' already used",
+						    tok[i]);
+				spec->nr_groups++;
+			}
+		} else if (!strcmp(tok[0], "device")) {
+			if (parse_device(&p, spec, tok, ntok))
+				return -1;
+		} else if (!strcmp(tok[0], "ctx")) {
+			if (parse_ctx(&p, spec, tok, ntok))
+				return -1;
+		} else if (!strcmp(tok[0], "ids")) {
+			if (ntok != 2 || parse_ulong(tok[1], &v) || v < 1 ||
+			    v > 64)
+				return werr(&p, "ids takes 1..64");
+			spec->id_max = v;
+		} else if (!strcmp(tok[0], "pasids")) {
+			if (ntok != 2 || parse_ulong(tok[1], &v) || v < 1 ||
+			    v > VFIO_MAX_PASIDS)
+				return werr(&p, "pasids takes 1..%d",
+					    VFIO_MAX_PASIDS);
+			spec->nr_pasids = v;
+		} else if (!strcmp(tok[0], "params")) {
+			int i;
+			unsigned int k;
+
+			for (i = 1; i < ntok; i++) {
+				for (k = 0; k < ARRAY_SIZE(setting_names); k++)
+					if (!strcmp(tok[i], setting_names[k]))
+						break;
+				if (k < 2 || k == ARRAY_SIZE(setting_names))
+					return werr(&p, "params takes module "
+						    "parameters, not '%s'",
+						    tok[i]);
+				spec->param_mask |= 1u << (k - 2);
+			}
+		} else if (!strcmp(tok[0], "boot")) {
+			if (parse_boot(&p, spec, tok, ntok))
+				return -1;
+		} else {
+			return werr(&p, "unknown directive '%s'", tok[0]);
+		}
+	}
+	p.line++;
+	if (!spec->nr_devs)
+		return werr(&p, "a world needs at least one device");
+	if (!spec->nr_ctxs)
+		return werr(&p, "a world needs at least one ctx");
+	if (!spec->nr_boots)
+		spec->nr_boots = 1;	/* all settings off */
+	return 0;
+}
+
+int world_parse_file(const char *path, struct world_spec *spec, char *err,
+		     size_t errlen)
+{
+	char *text;
+	long size;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
+	    size > (1 << 20) || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		snprintf(err, errlen, "%s: unreadable or larger than 1 MiB",
+			 path);
+		return -1;
+	}
+	text = calloc(1, size + 1);
+	if (!text || fread(text, 1, size, f) != (size_t)size) {
+		free(text);
+		fclose(f);
+		snprintf(err, errlen, "%s: read error", path);
+		return -1;
+	}
+	fclose(f);
+	if (strlen(text) != (size_t)size) {
+		free(text);
+		snprintf(err, errlen, "%s:1: file contains a NUL byte", path);
+		return -1;
+	}
+	rc = world_parse(text, path, spec, err, errlen);
+	free(text);
+	return rc;
+}
+
+int world_load(const char *name_or_path, struct world_spec *spec, char *err,
+	       size_t errlen)
+{
+	if (!name_or_path || !strcmp(name_or_path, "default"))
+		return world_parse(world_default_text, "default", spec, err,
+				   errlen);
+	return world_parse_file(name_or_path, spec, err, errlen);
+}
+
+void world_format(const struct world_spec *spec, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int i, k;
+
+#define OUT(...)							\
+	do {								\
+		int __r = snprintf(buf + n, n < len ? len - n : 0,	\
+				   __VA_ARGS__);			\
+		if (__r > 0)						\
+			n += __r;					\
+	} while (0)
+
+	OUT("world %s\n", spec->name);
+	if (spec->nr_groups) {
+		OUT("group");
+		for (i = 0; i < spec->nr_groups; i++)
+			OUT(" %s", spec->groups[i]);
+		OUT("\n");
+	}
+	for (i = 0; i < spec->nr_devs; i++) {
+		const struct w_dev_spec *d = &spec->devs[i];
+
+		OUT("device %s group=%s", d->name,
+		    d->group < 0 ? "none" : spec->groups[d->group]);
+		if (d->iommu)
+			OUT(" iommu=%u", d->iommu_dev);
+		else
+			OUT(" iommu=none");
+		if (d->coherent)
+			OUT(" coherent");
+		if (d->enforce)
+			OUT(" enforce");
+		if (d->msi_isolated)
+			OUT(" msi");
+		if (d->mock)
+			OUT(" mock");
+		if (d->max_pasids)
+			OUT(" pasids=%u", d->max_pasids);
+		OUT(" driver=%s", d->driver == W_DRV_VFIO ? "vfio" : "kernel");
+		if ((d->ctx_mask & ((1u << spec->nr_ctxs) - 1)) !=
+		    (1u << spec->nr_ctxs) - 1) {
+			const char *sep = " ctxs=";
+
+			for (k = 0; k < spec->nr_ctxs; k++) {
+				if (!(d->ctx_mask & (1u << k)))
+					continue;
+				OUT("%s%s", sep, spec->ctxs[k].name);
+				sep = ",";
+			}
+		}
+		for (k = 0; k < d->nr_resv; k++)
+			OUT(" resv=%s:%#llx+%#zx", resv_types[d->resv[k].type],
+			    (unsigned long long)d->resv[k].start,
+			    d->resv[k].length);
+		OUT("\n");
+	}
+	for (i = 0; i < spec->nr_ctxs; i++) {
+		const struct w_ctx_spec *c = &spec->ctxs[i];
+
+		OUT("ctx %s%s", c->name, c->ioas ? " ioas" : "");
+		for (k = 0; k < c->nr_maps; k++)
+			OUT(" map=%#lx+%#lx", c->maps[k].start,
+			    c->maps[k].length);
+		OUT("\n");
+	}
+	OUT("ids %u\npasids %u\n", spec->id_max, spec->nr_pasids);
+	if (spec->param_mask) {
+		OUT("params");
+		for (k = 2; k < ARRAY_SIZE(setting_names); k++)
+			if (spec->param_mask & (1u << (k - 2)))
+				OUT(" %s", setting_names[k]);
+		OUT("\n");
+	}
+	for (i = 0; i < spec->nr_boots; i++) {
+		struct sim_settings s = spec->boots[i];
+
+		OUT("boot");
+		for (k = 0; k < ARRAY_SIZE(setting_names); k++)
+			OUT(" %s=%d", setting_names[k],
+			    *setting_field(&s, k));
+		OUT("\n");
+	}
+#undef OUT
+}
+
+extern u32 iommufd_object_id_max;
+
+/*
+ * Boot: a fresh simulated kernel, the world's groups and devices as
+ * fixtures, VFIO registration of every VFIO device (noiommu ones only get
+ * registered if the boot settings opt in), and the contexts with their
+ * IOAS. Nothing here is a fault point.
+ */
+int world_boot(const struct world_spec *spec, unsigned int boot)
+{
+	struct world *w;
+	unsigned int i, k;
+
+	if (boot >= spec->nr_boots)
+		return -EINVAL;
+	sim_heap_reset();
+	sim_transient_reset();
+	iommufd_lockdep_init();
+	iommufd_object_id_max = spec->id_max;
+	sim_kernel()->settings = spec->boots[boot];
+
+	w = sim_alloc(sizeof(*w), __GFP_ZERO, SIM_CLASS_WORLD, "world",
+		      SIM_SITE("world_boot"));
+	memset(w, 0, sizeof(*w));
+	w->spec = spec;
+	w->boot = boot;
+	sim_kernel()->world = w;
+
+	for (i = 0; i < spec->nr_groups; i++) {
+		w->groups[i] = sim_iommu_group_alloc(SIM_CLASS_WORLD,
+						     SIM_SITE("world_boot"));
+		snprintf(w->groups[i]->name, sizeof(w->groups[i]->name), "%s",
+			 spec->groups[i]);
+	}
+	for (i = 0; i < spec->nr_devs; i++) {
+		const struct w_dev_spec *d = &spec->devs[i];
+		struct device *dev;
+
+		dev = sim_alloc(sizeof(*dev), __GFP_ZERO, SIM_CLASS_WORLD,
+				"device", SIM_SITE("world_boot"));
+		memset(dev, 0, sizeof(*dev));
+		snprintf(dev->name, sizeof(dev->name), "%s", d->name);
+		dev->msi_isolated = d->msi_isolated;
+		dev->mock = d->mock;
+		dev->nr_resv = d->nr_resv;
+		memcpy(dev->resv, d->resv, sizeof(dev->resv));
+		if (d->iommu) {
+			dev->iommu = sim_alloc(sizeof(*dev->iommu), __GFP_ZERO,
+					       SIM_CLASS_WORLD, "dev_iommu",
+					       SIM_SITE("world_boot"));
+			memset(dev->iommu, 0, sizeof(*dev->iommu));
+			dev->iommu->iommu_dev = d->iommu_dev;
+			dev->iommu->max_pasids = d->max_pasids;
+			if (d->coherent)
+				dev->iommu->caps |=
+					BIT(IOMMU_CAP_CACHE_COHERENCY);
+			if (d->enforce)
+				dev->iommu->caps |=
+					BIT(IOMMU_CAP_ENFORCE_CACHE_COHERENCY);
+		}
+		if (d->group >= 0)
+			iommu_group_add_device(w->groups[d->group], dev);
+		w->devs[i] = dev;
+		w->vdev[i].dev = dev;
+		if (d->driver == W_DRV_VFIO)
+			vfio_register_group_dev(&w->vdev[i]);
+	}
+	for (i = 0; i < spec->nr_groups; i++)
+		w->group_ref0[i] = refcount_read(&w->groups[i]->ref);
+
+	for (i = 0; i < spec->nr_ctxs; i++) {
+		const struct w_ctx_spec *c = &spec->ctxs[i];
+
+		w->ctx[i] = iommufd_fops_open();
+		if (IS_ERR(w->ctx[i]))
+			return PTR_ERR(w->ctx[i]);
+		w->alive[i] = w->ctx[i];
+		if (!c->ioas)
+			continue;
+		if (iommufd_ioas_alloc_ioctl(w->ctx[i], &w->ioas_id[i]))
+			return -ENOMEM;
+		for (k = 0; k < c->nr_maps; k++) {
+			struct iommufd_object *obj;
+
+			obj = iommufd_get_object(w->ctx[i], w->ioas_id[i],
+						 IOMMUFD_OBJ_IOAS);
+			iopt_map_range(&container_of(obj, struct iommufd_ioas,
+						     obj)->iopt,
+				       c->maps[k].start, c->maps[k].length);
+			iommufd_put_object(w->ctx[i], obj);
+		}
+	}
+	/* Boot itself must be clean */
+	if (sim_nr_findings())
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Forget contexts whose last reference went in the operation that just ran
+ * (their memory was freed in this epoch, so it cannot have been reused).
+ */
+void world_reap(void)
+{
+	struct world *w = world_get();
+	struct sim_alloc_info info;
+	unsigned int i;
+
+	for (i = 0; i < w->spec->nr_ctxs; i++) {
+		if (!w->alive[i])
+			continue;
+		if (!sim_alloc_lookup(w->alive[i], &info) ||
+		    info.ptr != w->alive[i] || !info.tag ||
+		    strcmp(info.tag, "struct iommufd_ctx"))
+			w->alive[i] = NULL;
+	}
+}

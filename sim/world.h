@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Worlds: a small universe of devices, iommu groups, contexts and IOASes,
+ * described in text (files under worlds/) and booted into the simulated heap.
+ */
+#ifndef _BINDSIM_WORLD_H
+#define _BINDSIM_WORLD_H
+
+#include <linux/device.h>
+#include <linux/types.h>
+#include "vfio.h"
+
+#define W_MAX_DEVS 8
+#define W_MAX_GROUPS 8
+#define W_MAX_CTXS 3
+#define W_MAX_MAPS 2
+#define W_MAX_BOOTS 4
+#define W_NAME 16
+
+enum w_driver {
+	W_DRV_VFIO,		/* VFIO cdev: registration and open gates */
+	W_DRV_KERNEL,		/* another in-kernel iommufd user, no gates */
+};
+
+struct w_dev_spec {
+	char name[W_NAME];
+	int group;		/* index in groups[], -1: no iommu_group */
+	bool iommu;		/* an IOMMU driver probed it (dev->iommu) */
+	unsigned int iommu_dev;
+	bool coherent;		/* IOMMU_CAP_CACHE_COHERENCY */
+	bool enforce;		/* IOMMU_CAP_ENFORCE_CACHE_COHERENCY */
+	bool msi_isolated;
+	bool mock;
+	u32 max_pasids;
+	enum w_driver driver;
+	unsigned int ctx_mask;	/* contexts its driver binds to (bit per ctx) */
+	unsigned int nr_resv;
+	struct iommu_resv_region resv[SIM_MAX_RESV];
+};
+
+struct w_map {
+	unsigned long start, length;
+};
+
+struct w_ctx_spec {
+	char name[W_NAME];
+	bool ioas;		/* an IOAS is allocated at boot */
+	unsigned int nr_maps;
+	struct w_map maps[W_MAX_MAPS];
+};
+
+struct world_spec {
+	char name[64];
+	unsigned int nr_groups;
+	char groups[W_MAX_GROUPS][W_NAME];
+	unsigned int nr_devs;
+	struct w_dev_spec devs[W_MAX_DEVS];
+	unsigned int nr_ctxs;
+	struct w_ctx_spec ctxs[W_MAX_CTXS];
+	u32 id_max;		/* object ids per context: 1..id_max */
+	u32 nr_pasids;		/* pasids the explorer uses: 0..nr_pasids-1 */
+	unsigned int param_mask; /* module parameters the explorer toggles */
+	unsigned int nr_boots;	/* boot variants (Kconfig + parameters) */
+	struct sim_settings boots[W_MAX_BOOTS];
+};
+
+/* The booted world, in the simulated heap (SIM_CLASS_WORLD). */
+struct world {
+	const struct world_spec *spec;
+	unsigned int boot;
+	struct iommu_group *groups[W_MAX_GROUPS];
+	struct device *devs[W_MAX_DEVS];
+	struct vfio_device vdev[W_MAX_DEVS];	/* each device's driver */
+	struct iommufd_ctx *ctx[W_MAX_CTXS];	/* user's fd; NULL: closed */
+	struct iommufd_ctx *alive[W_MAX_CTXS];	/* not yet released */
+	u32 ioas_id[W_MAX_CTXS];
+	int group_ref0[W_MAX_GROUPS];		/* group refcount after boot */
+};
+
+/*
+ * Parse a world. On error returns -1 and writes "name:line: message" to
+ * err. Every field is range checked: a world never crashes the tool.
+ */
+int world_parse(const char *text, const char *name, struct world_spec *spec,
+		char *err, size_t errlen);
+int world_parse_file(const char *path, struct world_spec *spec, char *err,
+		     size_t errlen);
+/* The built-in default world, as text (also in worlds/default.world). */
+extern const char world_default_text[];
+/* Load "default", a built-in name, or a file path. */
+int world_load(const char *name_or_path, struct world_spec *spec, char *err,
+	       size_t errlen);
+
+/* Fresh simulated kernel with the world booted in it (variant @boot). */
+int world_boot(const struct world_spec *spec, unsigned int boot);
+static inline struct world *world_get(void)
+{
+	return sim_kernel()->world;
+}
+
+/* After every operation: forget contexts that were released. */
+void world_reap(void);
+
+int world_dev_index(const struct world_spec *spec, const char *name);
+int world_ctx_index(const struct world_spec *spec, const char *name);
+/* Writes the spec back as world text (reproducers embed it). */
+void world_format(const struct world_spec *spec, char *buf, size_t len);
+
+#endif
