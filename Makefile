@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # bindsim build. Flavours live in separate build directories:
-#   build/plain  default `make`: -O2, no sanitizers
+#   build/plain  `make`: -O2, no sanitizers (the explorer's speed)
 #   build/asan   `make check`: ASan + UBSan, -fno-sanitize-recover=all
 #   build/cov    `make coverage`: -O0 --coverage (gcc), no sanitizers
+# Topic rules (revisions, fuzzing, coverage, benchmarks) live in mk/*.mk and
+# add their gates to CHECK_TARGETS, which `make check` runs.
 
 CC := gcc
 FLAVOUR ?= plain
@@ -31,14 +33,19 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 SHIM_SRCS := $(sort $(wildcard shims/*.c))
 MODEL_SRCS := $(sort $(wildcard model/*.c))
-SIM_SRCS := $(sort $(filter-out sim/main.c,$(wildcard sim/*.c)))
-LIB_SRCS := $(SHIM_SRCS) $(MODEL_SRCS) $(SIM_SRCS)
+SIM_SRCS := $(sort $(filter-out sim/main.c sim/revision.c,$(wildcard sim/*.c)))
+# libcore.a: shims and engine, no model (variants link their own model)
+CORE_OBJS := $(SHIM_SRCS:%.c=$(B)/%.o) $(SIM_SRCS:%.c=$(B)/%.o)
+LIB_SRCS := $(SHIM_SRCS) $(MODEL_SRCS) $(SIM_SRCS) sim/revision.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 BINDSIM := $(B)/bindsim
 
-.PHONY: all check test-run help clean
+# Gates that `make check` runs after the unit tests (mk/*.mk add more).
+CHECK_TARGETS := check-unit check-explore
+
+.PHONY: all check test-run check-unit check-explore explore help clean
 
 all: $(BINDSIM) $(TEST_BINS)
 
@@ -47,6 +54,10 @@ $(B)/%.o: %.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(B)/libbindsim.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libcore.a: $(CORE_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -62,15 +73,45 @@ test-run: $(TEST_BINS)
 		echo "== $$t"; $$t 2>&1 || fail=1; \
 	done; exit $$fail
 
-check:
+check-unit:
 	$(MAKE) FLAVOUR=asan test-run
 
+# The reference model explores the default world to closure with no
+# finding (plain build for speed; the ASan build explores a depth bound).
+check-explore:
+	$(MAKE) FLAVOUR=plain build/plain/bindsim
+	$(MAKE) FLAVOUR=asan build/asan/bindsim
+	@build/plain/bindsim explore --closure && \
+		echo "gate ok: reference model clean to closure (default world)" || \
+		{ echo "gate FAILED: reference model has findings"; exit 1; }
+	@build/plain/bindsim explore --world worlds/vfio.world --closure && \
+		echo "gate ok: reference model clean to closure (vfio world)" || \
+		{ echo "gate FAILED: reference model has findings (vfio)"; exit 1; }
+	@build/asan/bindsim explore --depth 5 >/dev/null && \
+		echo "gate ok: ASan+UBSan explorer clean to depth 5" || \
+		{ echo "gate FAILED: ASan+UBSan explorer"; exit 1; }
+
+check:
+	@fail=0; for t in $(CHECK_TARGETS); do \
+		$(MAKE) --no-print-directory $$t || fail=1; \
+	done; exit $$fail
+
+# The main job: build and explore the default world.
+explore: $(BINDSIM)
+	$(BINDSIM) explore --closure
+
 help:
-	@echo "make            build build/plain/bindsim and the tests"
-	@echo "make check      ASan+UBSan build, run every test"
-	@echo "make clean      remove build/"
+	@echo "make                build build/plain/bindsim and the tests"
+	@echo "make explore        explore the default world to closure"
+	@echo "make check          every test and gate (ASan+UBSan tests,"
+	@echo "                    explorer, revisions, mutants, fuzz smoke,"
+	@echo "                    coverage)"
+	@echo "make clean          remove build/"
+	@for f in $(sort $(wildcard mk/*.mk)); do \
+		sed -n 's/^## \{0,1\}//p' $$f; done
 
 clean:
 	rm -rf build
 
+-include $(sort $(wildcard mk/*.mk))
 -include $(LIB_OBJS:.o=.d) $(TEST_BINS:=.d) $(B)/sim/main.d

@@ -46,6 +46,7 @@ struct iommufd_ctx {
 	struct xarray groups;
 	struct mutex sw_msi_lock;
 	struct iommufd_ioas *vfio_ioas;
+	u32 sim_id_max;		/* bindsim: the world's object id limit */
 };
 
 struct iommufd_object_ops {

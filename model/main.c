@@ -50,7 +50,7 @@ struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx,
 	 * object until iommufd_object_finalize().
 	 */
 	rc = xa_alloc(&ictx->objects, &obj->id, XA_ZERO_ENTRY,
-		      XA_LIMIT(1, iommufd_object_id_max), GFP_KERNEL_ACCOUNT);
+		      XA_LIMIT(1, ictx->sim_id_max ?: 0x7fffffff), GFP_KERNEL_ACCOUNT);
 	if (rc)
 		goto out_free;
 	return obj;
@@ -273,6 +273,8 @@ struct iommufd_ctx *iommufd_fops_open(void)
 		return ERR_PTR(-ENOMEM);
 	}
 	xa_init_flags(&ictx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	/* ids are 31 bit in the kernel; a bindsim world may lower that */
+	ictx->sim_id_max = 0x7fffffff;
 	xa_init(&ictx->groups);
 	mutex_init(&ictx->sw_msi_lock);
 	return ictx;

@@ -43,6 +43,7 @@ struct heap_hdr {
 	uint32_t top;		/* offset of the first unused byte */
 	uint32_t epoch;		/* current allocation epoch */
 	uint32_t nr_freed;	/* blocks in state FREED */
+	uint32_t nr_live[2];	/* live blocks per enum sim_alloc_class */
 	uint16_t chunk_blk[NR_CHUNKS];
 };
 
@@ -308,6 +309,7 @@ void *sim_alloc(size_t size, gfp_t gfp, enum sim_alloc_class cls,
 		b = carve(size);
 	if (cls == SIM_CLASS_WORLD)
 		b->size_flags |= BLK_WORLD;
+	hdr()->nr_live[cls == SIM_CLASS_WORLD]++;
 	b->free_epoch = 0;
 	b->seq = sim_kernel()->alloc_seq++;
 	b->tag = tag;
@@ -378,6 +380,7 @@ void sim_free(const void *p, const struct sim_site *site)
 			(b->size_flags & BLK_WORLD);
 	b->free_epoch = hdr()->epoch;
 	hdr()->nr_freed++;
+	hdr()->nr_live[!!(b->size_flags & BLK_WORLD)]--;
 	memset(blk_payload(b), POISON_FREE, blk_size(b));
 }
 
@@ -404,6 +407,8 @@ unsigned int sim_census(enum sim_alloc_class cls, struct sim_alloc_info *out,
 	uint32_t want = cls == SIM_CLASS_WORLD ? BLK_WORLD : 0;
 
 	heap_ready();
+	if (!out || !max)
+		return hdr()->nr_live[cls == SIM_CLASS_WORLD];
 	top = blk_top();
 	for (b = blk_first(); b < top; b = blk_next(b)) {
 		if ((b->size_flags & (BLK_FREED | BLK_WORLD)) != want)

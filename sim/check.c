@@ -59,19 +59,19 @@ static int dev_index(const struct world *w, const struct device *dev)
 	return -1;
 }
 
-/* A domain's name: 0 none, 1 default, 2 blocking, 3 unknown, else hwpt. */
-static u32 domain_code(const struct world *w, const struct iommu_group *g,
-		       const struct iommu_domain *dom)
+/* Paging domains of the live hwpts, named once per canonicalization. */
+struct dom_names {
+	unsigned int n;
+	const struct iommu_domain *dom[3 * 64];
+	u32 code[3 * 64];
+};
+
+static void dom_names_build(const struct world *w, struct dom_names *dn)
 {
 	unsigned int c;
 	u32 id;
 
-	if (!dom)
-		return 0;
-	if (g && dom == g->default_domain)
-		return 1;
-	if (g && dom == g->blocking_domain)
-		return 2;
+	dn->n = 0;
 	for (c = 0; c < w->spec->nr_ctxs; c++) {
 		struct iommufd_ctx *ictx = w->alive[c];
 
@@ -82,13 +82,31 @@ static u32 domain_code(const struct world *w, const struct iommu_group *g,
 				sim_xa_raw(&ictx->objects, id);
 
 			if (!obj || obj == XA_ZERO_ENTRY ||
-			    obj->type != IOMMUFD_OBJ_HWPT_PAGING)
+			    obj->type != IOMMUFD_OBJ_HWPT_PAGING ||
+			    dn->n == ARRAY_SIZE(dn->dom))
 				continue;
-			if (container_of(obj, struct iommufd_hw_pagetable,
-					 obj)->domain == dom)
-				return 16 + c * 256 + id;
+			dn->dom[dn->n] = container_of(
+				obj, struct iommufd_hw_pagetable, obj)->domain;
+			dn->code[dn->n++] = 16 + c * 256 + id;
 		}
 	}
+}
+
+/* A domain's name: 0 none, 1 default, 2 blocking, 3 unknown, else hwpt. */
+static u32 domain_code(const struct dom_names *dn, const struct iommu_group *g,
+		       const struct iommu_domain *dom)
+{
+	unsigned int i;
+
+	if (!dom)
+		return 0;
+	if (g && dom == g->default_domain)
+		return 1;
+	if (g && dom == g->blocking_domain)
+		return 2;
+	for (i = 0; i < dn->n; i++)
+		if (dn->dom[i] == dom)
+			return dn->code[i];
 	return 3;
 }
 
@@ -195,11 +213,12 @@ void canon_state(struct canon *c)
 	const struct world *w = world_get();
 	const struct world_spec *spec = w->spec;
 	const struct sim_settings *s = &sim_kernel()->settings;
-	struct sim_alloc_info info;
+	struct dom_names dn;
 	unsigned int i, n;
 	u32 id, p;
 
 	c->n = 0;
+	dom_names_build(w, &dn);
 	cput(c, "settings", s->CONFIG_IOMMUFD_NOIOMMU |
 	     s->CONFIG_VFIO_NOIOMMU << 1 | s->allow_unsafe_interrupts << 2 |
 	     s->enable_unsafe_noiommu_mode << 3 | s->cap_sys_rawio << 4);
@@ -212,13 +231,13 @@ void canon_state(struct canon *c)
 		cput(c, " ref", refcount_read(&g->ref) - w->group_ref0[i]);
 		cput(c, " owner", g->owner ? ctx_index(w, g->owner) + 2 : 0);
 		cput(c, " owner_cnt", g->owner_cnt);
-		cput(c, " domain", domain_code(w, g, g->domain));
+		cput(c, " domain", domain_code(&dn, g, g->domain));
 		for (p = 0; p < spec->nr_pasids; p++) {
 			struct iommu_attach_handle *h =
 				sim_xa_raw(&g->pasid_array, p);
 
 			cput(c, " handle", h ? (h == XA_ZERO_ENTRY ? 1 :
-				domain_code(w, g, h->domain) + 2) : 0);
+				domain_code(&dn, g, h->domain) + 2) : 0);
 		}
 	}
 	for (i = 0; i < spec->nr_devs; i++) {
@@ -270,7 +289,6 @@ void canon_state(struct canon *c)
 	/* The census: a leak is a difference even when nothing points at it */
 	n = sim_census(SIM_CLASS_KERNEL, NULL, 0);
 	cput(c, "census.count", n);
-	(void)info;
 }
 
 u64 canon_hash(const struct canon *c)

@@ -288,7 +288,7 @@ static long add_state(struct xsearch *x, u64 hash, u32 parent, u16 depth,
 		x->st->max_depth = depth;
 
 	if (owned(x, hash)) {
-		memset(&cr, 0, sizeof(cr));
+		cr.nr = 0;
 		check_state(&cr);
 		check_teardown(&cr, x->scratch);
 		record(x, &cr, idx, NULL, NULL);
@@ -326,7 +326,7 @@ static void expand(struct xsearch *x, u32 idx)
 		op_run(&ops[i], NULL, &res);
 		x->st->transitions++;
 		nfaults = res.nr_faults;
-		memset(&cr, 0, sizeof(cr));
+		cr.nr = 0;
 		check_transition(&ops[i], &res, &set, before, &cr);
 		if (cr.nr) {
 			record(x, &cr, idx, &ops[i], NULL);
@@ -360,7 +360,7 @@ static void expand(struct xsearch *x, u32 idx)
 			cov = cov_site(site);
 			if (cov)
 				cov->injected++;
-			memset(&cr, 0, sizeof(cr));
+			cr.nr = 0;
 			check_transition(&ops[i], &res, &set, before, &cr);
 			if (!cr.nr && !res.oops && !res.ret) {
 				/* the fault was absorbed: judge the result */

@@ -9,15 +9,6 @@
 #include "iommufd_private.h"
 #include "repro.h"
 
-#ifndef BINDSIM_REV
-#define BINDSIM_REV "reference"
-#endif
-
-const char *bindsim_revision(void)
-{
-	return BINDSIM_REV;
-}
-
 const char *errno_name(int err)
 {
 	static const struct {
@@ -387,14 +378,14 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 			else
 				fprintf(t, "   = %s\n", errno_name(res.ret));
 		}
-		memset(cr, 0, sizeof(*cr));
+		cr->nr = 0;
 		check_transition(&st->op, &res, &set, before, cr);
 		snprintf(phase, sizeof(phase), "step %u", i + 1);
 		trace_findings(t, cr, 0, phase);
 		merge(out, cr);
 		if (res.oops || cr->nr)
 			break;
-		memset(cr, 0, sizeof(*cr));
+		cr->nr = 0;
 		check_state(cr);
 		check_teardown(cr, scratch);
 		snprintf(phase, sizeof(phase),

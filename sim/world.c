@@ -7,7 +7,7 @@
  *   device NAME group=GROUP|none iommu=N|none [coherent] [enforce] [msi]
  *          [mock] [pasids=N] [driver=vfio|kernel] [ctxs=CTX,CTX...]
  *          [resv=TYPE:START+LEN]...
- *   ctx NAME [ioas] [map=START+LEN]...
+ *   ctx NAME [ioas] [ids=N] [map=START+LEN]...
  *   params NAME...   module parameters the explorer toggles (set ops)
  *   ids N            object ids per context (1..N), default 8
  *   pasids N         pasids the explorer attaches (0..N-1), default 1
@@ -27,27 +27,27 @@
 #include "world.h"
 
 const char world_default_text[] =
-	"# bindsim default world: every category of device, two contexts\n"
+	"# bindsim default world: every category, small enough to close\n"
 	"world default\n"
-	"group g0 g1 g2\n"
-	"# two devices sharing group g0; d0 has PASIDs and a software MSI window\n"
-	"device d0 group=g0 iommu=0 coherent enforce msi pasids=2 "
-	"resv=sw_msi:0x8000000+0x100000\n"
-	"device d1 group=g0 iommu=0 coherent msi\n"
-	"# a group without isolated MSI: needs allow_unsafe_interrupts\n"
-	"device d2 group=g1 iommu=0 coherent\n"
-	"# an IOMMU without cache coherency: bind always fails\n"
-	"device d3 group=g2 iommu=1\n"
-	"# noiommu devices: one behind VFIO, one behind another kernel driver\n"
-	"device n0 group=none iommu=none driver=vfio\n"
-	"device n1 group=none iommu=none driver=kernel\n"
-	"# c1's IOAS maps over d0's MSI window: reservation fails there\n"
+	"group g0 g2\n"
 	"ctx c0 ioas\n"
-	"ctx c1 ioas map=0x8000000+0x1000\n"
-	"ids 5\n"
+	"# c1's IOAS maps over the group's software MSI window\n"
+	"ctx c1 ioas ids=3 map=0x8000000+0x1000\n"
+	"# d0 and d1 share group g0; d1's MSI is not isolated, so g0 needs\n"
+	"# allow_unsafe_interrupts; d0 has PASIDs\n"
+	"device d0 group=g0 iommu=0 coherent enforce msi pasids=2 "
+	"resv=sw_msi:0x8000000+0x100000 ctxs=c0\n"
+	"device d1 group=g0 iommu=0 coherent pasids=2 "
+	"resv=sw_msi:0x8000000+0x100000\n"
+	"# an IOMMU without cache coherency: bind always fails\n"
+	"device d3 group=g2 iommu=1 ctxs=c0\n"
+	"# a noiommu device behind an in-kernel driver (no VFIO gates)\n"
+	"device n1 group=none iommu=none driver=kernel ctxs=c0\n"
+	"ids 4\n"
 	"pasids 2\n"
 	"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1 "
-	"enable_unsafe_noiommu_mode=1 cap_sys_rawio=1\n"
+	"allow_unsafe_interrupts=1 enable_unsafe_noiommu_mode=1 "
+	"cap_sys_rawio=1\n"
 	"boot CONFIG_IOMMUFD_NOIOMMU=0 CONFIG_VFIO_NOIOMMU=1 "
 	"enable_unsafe_noiommu_mode=1 cap_sys_rawio=1\n";
 
@@ -306,6 +306,12 @@ static int parse_ctx(struct wparse *p, struct world_spec *spec, char **tok,
 	for (i = 2; i < ntok; i++) {
 		if (!strcmp(tok[i], "ioas")) {
 			c->ioas = true;
+		} else if (!strncmp(tok[i], "ids=", 4)) {
+			unsigned long v;
+
+			if (parse_ulong(tok[i] + 4, &v) || v < 1 || v > 64)
+				return werr(p, "ids= takes 1..64");
+			c->id_max = v;
 		} else if (!strncmp(tok[i], "map=", 4)) {
 			struct w_map *m;
 
@@ -583,6 +589,8 @@ void world_format(const struct world_spec *spec, char *buf, size_t len)
 		const struct w_ctx_spec *c = &spec->ctxs[i];
 
 		OUT("ctx %s%s", c->name, c->ioas ? " ioas" : "");
+		if (c->id_max)
+			OUT(" ids=%u", c->id_max);
 		for (k = 0; k < c->nr_maps; k++)
 			OUT(" map=%#lx+%#lx", c->maps[k].start,
 			    c->maps[k].length);
@@ -608,8 +616,6 @@ void world_format(const struct world_spec *spec, char *buf, size_t len)
 #undef OUT
 }
 
-extern u32 iommufd_object_id_max;
-
 /*
  * Boot: a fresh simulated kernel, the world's groups and devices as
  * fixtures, VFIO registration of every VFIO device (noiommu ones only get
@@ -626,7 +632,6 @@ int world_boot(const struct world_spec *spec, unsigned int boot)
 	sim_heap_reset();
 	sim_transient_reset();
 	iommufd_lockdep_init();
-	iommufd_object_id_max = spec->id_max;
 	sim_kernel()->settings = spec->boots[boot];
 
 	w = sim_alloc(sizeof(*w), __GFP_ZERO, SIM_CLASS_WORLD, "world",
@@ -685,6 +690,8 @@ int world_boot(const struct world_spec *spec, unsigned int boot)
 		if (IS_ERR(w->ctx[i]))
 			return PTR_ERR(w->ctx[i]);
 		w->alive[i] = w->ctx[i];
+		w->ctx[i]->sim_id_max = c->id_max && c->id_max < spec->id_max ?
+					c->id_max : spec->id_max;
 		if (!c->ioas)
 			continue;
 		if (iommufd_ioas_alloc_ioctl(w->ctx[i], &w->ioas_id[i]))

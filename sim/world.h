@@ -45,6 +45,7 @@ struct w_map {
 struct w_ctx_spec {
 	char name[W_NAME];
 	bool ioas;		/* an IOAS is allocated at boot */
+	u32 id_max;		/* object id limit, 0: the world's */
 	unsigned int nr_maps;
 	struct w_map maps[W_MAX_MAPS];
 };

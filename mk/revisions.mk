@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0-only
+## make revisions      build build/rev/NAME/bindsim for each revisions/NAME.patch
+## make mutants        build build/mut/NAME/bindsim for each tests/mutants/NAME.patch
+
+REV_PATCHES := $(sort $(wildcard revisions/*.patch))
+REV_NAMES := $(REV_PATCHES:revisions/%.patch=%)
+REV_BINS := $(REV_NAMES:%=build/rev/%/bindsim) build/rev/reference/bindsim
+MUT_PATCHES := $(sort $(wildcard tests/mutants/*.patch))
+MUT_BINS := $(MUT_PATCHES:tests/mutants/%.patch=build/mut/%/bindsim)
+VARIANT_DEPS := build/plain/libcore.a sim/main.c sim/revision.c \
+	scripts/build-variant $(MODEL_SRCS) \
+	$(wildcard model/*.h model/include/linux/*.h)
+
+.PHONY: revisions mutants
+
+# Variants link against the plain flavour's shims and engine.
+ifeq ($(FLAVOUR),plain)
+revisions: $(REV_BINS)
+mutants: $(MUT_BINS)
+else
+revisions mutants:
+	@$(MAKE) --no-print-directory FLAVOUR=plain $@
+endif
+
+build/rev/reference/bindsim: $(VARIANT_DEPS)
+	@scripts/build-variant reference - build/rev/reference
+
+build/rev/%/bindsim: revisions/%.patch $(VARIANT_DEPS)
+	@scripts/build-variant $* $< build/rev/$*
+
+build/mut/%/bindsim: tests/mutants/%.patch $(VARIANT_DEPS)
+	@scripts/build-variant mutant-$* $< build/mut/$*
