@@ -110,9 +110,10 @@ bool device_iommu_mapped(struct device *dev)
 	return dev->iommu_group != NULL;
 }
 
-int iommu_group_id(struct iommu_group *group)
+int sim_iommu_group_id(struct iommu_group *group,
+		       const struct sim_site *site)
 {
-	if (!__sim_deref(group, SIM_SITE("iommu_group_id")))
+	if (!__sim_deref(group, site))
 		return -1;
 	return group->id;
 }

@@ -59,7 +59,8 @@ struct iommu_attach_handle {
 /* Plain queries (no fault points). */
 bool device_iommu_capable(struct device *dev, enum iommu_cap cap);
 bool device_iommu_mapped(struct device *dev);
-int iommu_group_id(struct iommu_group *group);
+int sim_iommu_group_id(struct iommu_group *group, const struct sim_site *site);
+#define iommu_group_id(g) sim_iommu_group_id((g), SIM_SITE("iommu_group_id"))
 bool iommu_group_has_isolated_msi(struct iommu_group *group);
 
 struct iommu_group *sim_iommu_group_get(struct device *dev,
