@@ -18,8 +18,10 @@
 
 static void cput(struct canon *c, const char *label, u32 v)
 {
-	if (c->n < CANON_MAX)
+	if (c->n < CANON_MAX) {
 		c->v[c->n] = v;
+		c->lab[c->n] = label;
+	}
 	c->n++;
 	if (c->text)
 		fprintf(c->text, "%s %u\n", label, v);
@@ -312,6 +314,51 @@ bool canon_equal(const struct canon *a, const struct canon *b)
 			       sizeof(u32));
 }
 
+static const char *skip_spaces(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+void canon_diff(const struct canon *a, const struct canon *b, char *buf,
+		size_t len)
+{
+	u32 i, n = a->n < b->n ? a->n : b->n;
+	const char *ctx = "";
+
+	if (n > CANON_MAX)
+		n = CANON_MAX;
+	for (i = 0; i < n; i++) {
+		const char *l = a->lab[i];
+
+		while (*l == ' ')
+			l++;
+		if (!strcmp(l, "state") || !strcmp(l, "id") ||
+		    !strcmp(l, "reserved") || !strcmp(l, "igroup"))
+			ctx = l;
+		if (a->v[i] != b->v[i] || a->lab[i] != b->lab[i])
+			break;
+	}
+	if (i == n && a->n == b->n) {
+		snprintf(buf, len, "no difference");
+		return;
+	}
+	if (i == n) {
+		snprintf(buf, len, "%s entries %s", a->n < b->n ? "new" :
+			 "removed", i < CANON_MAX && i < (a->n > b->n ? a->n : b->n) ?
+			 (a->n > b->n ? a->lab[i] : b->lab[i]) : "");
+		return;
+	}
+	if (a->lab[i] != b->lab[i])
+		snprintf(buf, len, "'%s %u' where there was '%s %u'",
+			 skip_spaces(b->lab[i]), b->v[i],
+			 skip_spaces(a->lab[i]), a->v[i]);
+	else
+		snprintf(buf, len, "%s %u -> %u%s%s", skip_spaces(a->lab[i]),
+			 a->v[i], b->v[i], *ctx ? " near " : "", ctx);
+}
+
 char *canon_text(void)
 {
 	struct canon *c = malloc(sizeof(*c));
@@ -427,11 +474,15 @@ void check_transition(const struct op *op, const struct op_result *res,
 		if (after) {
 			after->text = NULL;
 			canon_state(after);
-			if (!canon_equal(before, after))
+			if (!canon_equal(before, after)) {
+				char diff[128];
+
+				canon_diff(before, after, diff, sizeof(diff));
 				check_add(out, SIM_F_ATOMICITY, opname,
 					  "syscall return",
-					  "failed %s (%d) changed the state",
-					  opname, res->ret);
+					  "failed %s (%d) changed the state: %s",
+					  opname, res->ret, diff);
+			}
 			free(after);
 		}
 	}

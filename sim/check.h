@@ -29,12 +29,16 @@ struct check_result {
 struct canon {
 	u32 n;
 	u32 v[CANON_MAX];
+	const char *lab[CANON_MAX];	/* label of each value, for diffs */
 	FILE *text;		/* non-NULL: also write "label value" lines */
 };
 
 void canon_state(struct canon *c);
 u64 canon_hash(const struct canon *c);
 bool canon_equal(const struct canon *a, const struct canon *b);
+/* "label: old -> new" of the first difference, for reports. */
+void canon_diff(const struct canon *a, const struct canon *b, char *buf,
+		size_t len);
 /* Human-readable canonical state (for diffs in reports). */
 char *canon_text(void);
 

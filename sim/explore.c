@@ -21,9 +21,12 @@
 #include "iommufd_private.h"
 #include "explore.h"
 
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+
 struct xstate {
-	u8 *snap;
-	u32 len;
+	u8 *snap;		/* boot state: the heap; others: a delta */
+	u32 len;		/* heap bytes */
+	u32 dlen;		/* stored bytes */
 	u32 parent;		/* UINT32_MAX for a boot state */
 	u64 hash;
 	u16 depth;
@@ -46,6 +49,11 @@ struct xsearch {
 	struct explore_finding *findings;
 	unsigned int nr_findings, cap_findings;
 	void *scratch;
+	u64 *decoded;		/* SIM_HEAP_SIZE: scratch to encode from */
+	u64 *cache;		/* SIM_HEAP_SIZE: the last decoded state */
+	u32 cached;		/* index of the state in cache */
+	u8 *encoded;		/* worst-case delta buffer */
+	u32 roots[W_MAX_BOOTS];	/* boot state index per variant */
 	struct canon *scratch_canon[2];
 	struct timespec t0;
 };
@@ -153,9 +161,77 @@ static bool owned(const struct xsearch *x, u64 hash)
 	       (hash >> 17) % x->o->nr_shards == x->o->shard;
 }
 
-static void restore(const struct xstate *s)
+/*
+ * Snapshots are stored as a delta against their boot state: runs of 64-bit
+ * words equal to the boot snapshot are skipped, the rest stored as is.
+ * Format: repeated { u16 skip, u16 count, count words }.
+ */
+static size_t delta_encode(const u64 *cur, size_t nw, const u64 *base,
+			   size_t nbase, u8 *out)
 {
-	sim_heap_restore(s->snap, s->len);
+	size_t i = 0, o = 0;
+
+	while (i < nw) {
+		size_t skip = 0, lit = 0;
+		u16 hdr[2];
+
+		while (i + skip < nw && skip < 0xffff && i + skip < nbase &&
+		       cur[i + skip] == base[i + skip])
+			skip++;
+		i += skip;
+		while (i + lit < nw && lit < 0xffff &&
+		       (i + lit >= nbase || cur[i + lit] != base[i + lit]))
+			lit++;
+		hdr[0] = skip;
+		hdr[1] = lit;
+		memcpy(out + o, hdr, sizeof(hdr));
+		o += sizeof(hdr);
+		memcpy(out + o, &cur[i], lit * 8);
+		o += lit * 8;
+		i += lit;
+	}
+	return o;
+}
+
+static void delta_decode(const u8 *in, size_t len, const u64 *base,
+			 size_t nbase, u64 *out)
+{
+	size_t o = 0, i = 0;
+
+	while (i < len) {
+		u16 hdr[2];
+
+		memcpy(hdr, in + i, sizeof(hdr));
+		i += sizeof(hdr);
+		if (hdr[0]) {
+			size_t n = o + hdr[0] <= nbase ? hdr[0] : nbase - o;
+
+			memcpy(&out[o], &base[o], n * 8);
+			o += hdr[0];
+		}
+		memcpy(&out[o], in + i, hdr[1] * 8);
+		o += hdr[1];
+		i += hdr[1] * 8;
+	}
+}
+
+static void restore(struct xsearch *x, u32 idx)
+{
+	const struct xstate *s = &x->states[idx];
+	const struct xstate *root = &x->states[x->roots[s->boot]];
+
+	if (s == root || s->parent == UINT32_MAX) {
+		sim_heap_restore(s->snap, s->len);
+	} else {
+		/* expand() restores one state many times: decode it once */
+		if (x->cached != idx) {
+			delta_decode(s->snap, s->dlen,
+				     (const u64 *)root->snap, root->len / 8,
+				     x->cache);
+			x->cached = idx;
+		}
+		sim_heap_restore(x->cache, s->len);
+	}
 	sim_transient_reset();
 }
 
@@ -274,9 +350,25 @@ static long add_state(struct xsearch *x, u64 hash, u32 parent, u16 depth,
 	}
 	s = &x->states[x->nr_states++];
 	memset(s, 0, sizeof(*s));
-	s->len = sim_heap_used();
-	s->snap = snap_store(x, s->len);
-	sim_heap_save(s->snap);
+	s->len = ALIGN8(sim_heap_used());
+	if (parent == UINT32_MAX) {
+		/* a boot state: stored whole, the base of its deltas */
+		s->snap = snap_store(x, s->len);
+		memset(s->snap, 0, s->len);
+		sim_heap_save(s->snap);
+		x->roots[boot] = idx;
+		s->dlen = s->len;
+	} else {
+		const struct xstate *root = &x->states[x->roots[boot]];
+
+		memset(x->decoded, 0, s->len);
+		sim_heap_save(x->decoded);
+		s->dlen = delta_encode((const u64 *)x->decoded, s->len / 8,
+				       (const u64 *)root->snap, root->len / 8,
+				       x->encoded);
+		s->snap = snap_store(x, s->dlen);
+		memcpy(s->snap, x->encoded, s->dlen);
+	}
 	s->parent = parent;
 	s->hash = hash;
 	s->depth = depth;
@@ -309,7 +401,7 @@ static void expand(struct xsearch *x, u32 idx)
 	bool own = owned(x, s.hash);
 	unsigned int nops, i, k;
 
-	restore(&s);
+	restore(x, idx);
 	before->text = NULL;
 	after->text = NULL;
 	canon_state(before);
@@ -322,13 +414,20 @@ static void expand(struct xsearch *x, u32 idx)
 		struct op_result res;
 		unsigned int nfaults;
 
-		restore(&x->states[idx]);
+		restore(x, idx);
 		op_run(&ops[i], NULL, &res);
 		x->st->transitions++;
 		nfaults = res.nr_faults;
 		cr.nr = 0;
 		check_transition(&ops[i], &res, &set, before, &cr);
 		if (cr.nr) {
+			/*
+			 * Name what the broken transition left behind; after an
+			 * oops only the read-only state checks are safe.
+			 */
+			check_state(&cr);
+			if (!res.oops)
+				check_teardown(&cr, x->scratch);
 			record(x, &cr, idx, &ops[i], NULL);
 		} else if (!res.oops) {
 			canon_state(after);
@@ -345,7 +444,7 @@ static void expand(struct xsearch *x, u32 idx)
 			struct site_cov *cov;
 			unsigned int j;
 
-			restore(&x->states[idx]);
+			restore(x, idx);
 			op_run(&ops[i], &fault, &res);
 			x->st->injections++;
 			/* name the fault by site and hit before checks run */
@@ -362,10 +461,15 @@ static void expand(struct xsearch *x, u32 idx)
 				cov->injected++;
 			cr.nr = 0;
 			check_transition(&ops[i], &res, &set, before, &cr);
-			if (!cr.nr && !res.oops && !res.ret) {
-				/* the fault was absorbed: judge the result */
+			if (res.oops) {
+				check_state(&cr);
+			} else if (cr.nr || !res.ret) {
+				/*
+				 * A broken transition, or a fault the operation
+				 * absorbed: judge the state it left.
+				 */
 				canon_state(after);
-				if (!canon_equal(before, after)) {
+				if (cr.nr || !canon_equal(before, after)) {
 					check_state(&cr);
 					check_teardown(&cr, x->scratch);
 				}
@@ -389,6 +493,10 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 	memset(st, 0, sizeof(*st));
 	clock_gettime(CLOCK_MONOTONIC, &x.t0);
 	x.scratch = xmalloc(SIM_HEAP_SIZE);
+	x.decoded = xmalloc(SIM_HEAP_SIZE);
+	x.cache = xmalloc(SIM_HEAP_SIZE);
+	x.encoded = xmalloc(SIM_HEAP_SIZE + SIM_HEAP_SIZE / 8);
+	x.cached = UINT32_MAX;
 	x.scratch_canon[0] = xmalloc(sizeof(struct canon));
 	x.scratch_canon[1] = xmalloc(sizeof(struct canon));
 	canon = x.scratch_canon[1];
@@ -446,6 +554,9 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 	free(x.table_idx);
 	free(x.states);
 	free(x.scratch);
+	free(x.decoded);
+	free(x.cache);
+	free(x.encoded);
 	free(x.scratch_canon[0]);
 	free(x.scratch_canon[1]);
 	while (x.nr_chunks)

@@ -383,16 +383,19 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 		snprintf(phase, sizeof(phase), "step %u", i + 1);
 		trace_findings(t, cr, 0, phase);
 		merge(out, cr);
-		if (res.oops || cr->nr)
-			break;
 		cr->nr = 0;
 		check_state(cr);
+		if (res.oops) {
+			trace_findings(t, cr, 0, "state checks after the oops");
+			merge(out, cr);
+			break;
+		}
 		check_teardown(cr, scratch);
 		snprintf(phase, sizeof(phase),
 			 "state and teardown checks after step %u", i + 1);
 		trace_findings(t, cr, 0, phase);
 		merge(out, cr);
-		if (cr->nr)
+		if (out->nr)
 			break;
 	}
 	if (t)
