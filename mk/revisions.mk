@@ -30,3 +30,16 @@ build/rev/%/bindsim: revisions/%.patch $(VARIANT_DEPS)
 
 build/mut/%/bindsim: tests/mutants/%.patch $(VARIANT_DEPS)
 	@scripts/build-variant mutant-$* $< build/mut/$*
+
+## make check-review   expected verdicts, reproducers, must-fail mutants
+CHECK_TARGETS += check-review
+.PHONY: check-review
+check-review:
+	@$(MAKE) --no-print-directory FLAVOUR=plain revisions mutants
+	@scripts/check-revisions verdicts repro mutants
+
+## make review         the review of V2 03/11: findings, reproducers, traces
+.PHONY: review
+review:
+	@$(MAKE) --no-print-directory FLAVOUR=plain revisions
+	@scripts/review

@@ -349,7 +349,7 @@ void iommufd_ctx_put(struct iommufd_ctx *ictx)
 
 static const struct sim_lock_order iommufd_lock_order[] = {
 	{ "&ioas->mutex", 10 },
-	{ "&igroup->lock", 20 },
+	{ "&new_igroup->lock", 20 },	/* named at its mutex_init() */
 	{ "&ictx->sw_msi_lock", 30 },
 	{ "&group->mutex", 40 },
 };

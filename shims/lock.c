@@ -208,7 +208,8 @@ void sim_lockdep_check_return(const struct sim_site *site)
 	for (i = 0; i < depth; i++) {
 		const struct held_lock *h = &stack[i];
 
-		sim_report(SIM_F_LOCK, site,
+		/* named where it was taken, like lockdep's held-lock report */
+		sim_report(SIM_F_LOCK, h->site ? h->site : site,
 			   "lock %s held when returning to user space, taken at %s:%d",
 			   lock_name(h->name), site_file(h->site),
 			   site_line(h->site));

@@ -52,6 +52,7 @@ struct xsearch {
 	u64 *decoded;		/* SIM_HEAP_SIZE: scratch to encode from */
 	u64 *cache;		/* SIM_HEAP_SIZE: the last decoded state */
 	u32 cached;		/* index of the state in cache */
+	bool stop;		/* a finding of o->stop_kind was recorded */
 	u8 *encoded;		/* worst-case delta buffer */
 	u32 roots[W_MAX_BOOTS];	/* boot state index per variant */
 	struct canon *scratch_canon[2];
@@ -312,6 +313,8 @@ static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
 		}
 		ef = &x->findings[x->nr_findings++];
 		memset(ef, 0, sizeof(*ef));
+		if ((int)cr->f[i].kind == x->o->stop_kind)
+			x->stop = true;
 		ef->f = cr->f[i];
 		ef->count = 1;
 		ef->secs = elapsed(x);
@@ -323,7 +326,8 @@ static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
 
 static bool enough(const struct xsearch *x)
 {
-	return x->o->max_findings && x->nr_findings >= x->o->max_findings;
+	return (x->o->max_findings && x->nr_findings >= x->o->max_findings) ||
+	       x->stop;
 }
 
 /*

@@ -16,6 +16,7 @@ struct explore_opts {
 	int depth;			/* < 0: to closure */
 	unsigned int shard, nr_shards;	/* this shard of nr_shards */
 	unsigned int max_findings;	/* 0: no limit */
+	int stop_kind;			/* stop at a finding of this kind, -1 */
 	bool no_faults;			/* only uninjected runs */
 	FILE *progress;			/* periodic progress lines, or NULL */
 };

@@ -16,8 +16,8 @@ static const char usage[] =
 	"\n"
 	"commands:\n"
 	"  explore [--world FILE|default] [--depth N | --closure]\n"
-	"          [--shard I/N] [--max-findings N] [--no-faults] [--json]\n"
-	"          [--out DIR] [--progress] [--sites]\n"
+	"          [--shard I/N] [--max-findings N] [--stop-on KIND]\n"
+	"          [--no-faults] [--json] [--out DIR] [--progress] [--sites]\n"
 	"      walk every operation sequence of the world, failing every\n"
 	"      fault point; exit 1 if anything was found (reproducers in DIR)\n"
 	"  replay FILE [--json]      re-run a reproducer and print its trace;\n"
@@ -77,6 +77,25 @@ static void sanitize(const char *sig, char *out, size_t len)
 	out[i] = 0;
 }
 
+/* mkdir -p: 0 on success (or if it exists). */
+static int mkdir_p(const char *path)
+{
+	char buf[512];
+	size_t i;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -1;
+	for (i = 1; buf[i]; i++) {
+		if (buf[i] != '/')
+			continue;
+		buf[i] = 0;
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -1;
+		buf[i] = '/';
+	}
+	return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
+}
+
 static char *read_text(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -102,7 +121,8 @@ static char *read_text(const char *path)
 
 static int cmd_explore(int argc, char **argv)
 {
-	struct explore_opts o = { .depth = -1, .nr_shards = 1 };
+	struct explore_opts o = { .depth = -1, .nr_shards = 1,
+				  .stop_kind = -1 };
 	struct explore_finding *fs = NULL;
 	const char *world = "default", *out = NULL;
 	bool json = false, sites = false;
@@ -145,6 +165,11 @@ static int cmd_explore(int argc, char **argv)
 			if (!parse_uint(v, &o.max_findings))
 				return die_usage("bad --max-findings", v);
 			a++;
+		} else if (!strcmp(argv[a], "--stop-on") && v) {
+			o.stop_kind = sim_finding_kind_parse(v);
+			if (o.stop_kind < 0)
+				return die_usage("unknown finding kind", v);
+			a++;
 		} else if (!strcmp(argv[a], "--no-faults")) {
 			o.no_faults = true;
 		} else if (!strcmp(argv[a], "--json")) {
@@ -175,7 +200,7 @@ static int cmd_explore(int argc, char **argv)
 	} else {
 		o.world_name = "default";
 	}
-	if (out && mkdir(out, 0755) && errno != EEXIST) {
+	if (out && mkdir_p(out)) {
 		fprintf(stderr, "bindsim: cannot create %s: %s\n", out,
 			strerror(errno));
 		free(text);
