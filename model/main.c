@@ -126,6 +126,10 @@ struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
 {
 	struct iommufd_object *obj;
 
+	/* The selftest's fault point (CONFIG_IOMMUFD_TEST), as fail_nth uses */
+	if (sim_should_fail(SIM_FAULT_SITE("iommufd_should_fail")))
+		return ERR_PTR(-ENOENT);
+
 	xa_lock(&ictx->objects);
 	obj = xa_load(&ictx->objects, id);
 	if (!obj || (type != IOMMUFD_OBJ_ANY && obj->type != type) ||
