@@ -455,6 +455,15 @@ unsigned int op_enumerate(struct op *ops, unsigned int max)
 
 /* ------------------------------------------------------------------ run */
 
+/* The bound device an operation names (pasid in range), or NULL. */
+static struct vfio_device *bound_vdev(struct world *w, const struct op *op)
+{
+	if (op->dev >= w->spec->nr_devs || op->pasid >= w->spec->nr_pasids ||
+	    !w->vdev[op->dev].iommufd_device)
+		return NULL;
+	return &w->vdev[op->dev];
+}
+
 static int op_dispatch(const struct op *op, struct op_result *res)
 {
 	struct world *w = world_get();
@@ -481,35 +490,26 @@ static int op_dispatch(const struct op *op, struct op_result *res)
 			res->out_id = id;
 		return rc;
 	case OP_UNBIND:
-		if (op->dev >= spec->nr_devs)
-			return -EINVAL;
-		vdev = &w->vdev[op->dev];
-		if (!vdev->iommufd_device)
-			return -EINVAL;
-		res->applicable = true;
-		vfio_iommufd_physical_unbind(vdev);
-		return 0;
 	case OP_ATTACH:
-		if (op->dev >= spec->nr_devs || op->pasid >= spec->nr_pasids)
-			return -EINVAL;
-		vdev = &w->vdev[op->dev];
-		if (!vdev->iommufd_device)
+	case OP_DETACH:
+		/* the driver refuses these for a device it has not bound */
+		vdev = bound_vdev(w, op);
+		if (!vdev)
 			return -EINVAL;
 		res->applicable = true;
+		if (op->kind == OP_UNBIND) {
+			vfio_iommufd_physical_unbind(vdev);
+			return 0;
+		}
+		if (op->kind == OP_DETACH) {
+			vfio_iommufd_physical_detach(vdev, op->pasid);
+			return 0;
+		}
 		id = op->id;
 		rc = vfio_iommufd_physical_attach(vdev, op->pasid, &id);
 		if (!rc)
 			res->out_id = id;
 		return rc;
-	case OP_DETACH:
-		if (op->dev >= spec->nr_devs || op->pasid >= spec->nr_pasids)
-			return -EINVAL;
-		vdev = &w->vdev[op->dev];
-		if (!vdev->iommufd_device)
-			return -EINVAL;
-		res->applicable = true;
-		vfio_iommufd_physical_detach(vdev, op->pasid);
-		return 0;
 	case OP_HWPT_ALLOC:
 	case OP_DESTROY:
 	case OP_CLOSE:

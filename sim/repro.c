@@ -52,8 +52,8 @@ static char *trim(char *s)
 	return s;
 }
 
-int repro_parse(const char *text, const char *name, struct repro *r,
-		char *err, size_t errlen)
+static int parse_repro(const char *text, const char *name, struct repro *r,
+		       char *err, size_t errlen)
 {
 	bool have_rev = false, have_world = false, have_expect = false;
 	bool in_world = false;
@@ -216,39 +216,27 @@ int repro_parse(const char *text, const char *name, struct repro *r,
 	return 0;
 }
 
+int repro_parse(const char *text, const char *name, struct repro *r,
+		char *err, size_t errlen)
+{
+	int rc = parse_repro(text, name, r, err, errlen);
+
+	/* an embedded world may have been read before the error */
+	if (rc)
+		repro_free(r);
+	return rc;
+}
+
 int repro_parse_file(const char *path, struct repro *r, char *err,
 		     size_t errlen)
 {
 	char *text;
-	long size;
-	FILE *f;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open", path);
+	text = sim_read_text_file(path, err, errlen);
+	if (!text)
 		return -1;
-	}
-	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
-	    size > (1 << 20) || fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		snprintf(err, errlen, "%s: unreadable or too large", path);
-		return -1;
-	}
-	text = calloc(1, size + 1);
-	if (!text || fread(text, 1, size, f) != (size_t)size) {
-		fclose(f);
-		free(text);
-		snprintf(err, errlen, "%s: read error", path);
-		return -1;
-	}
-	fclose(f);
-	if (strlen(text) != (size_t)size) {
-		free(text);
-		snprintf(err, errlen, "%s:1: file contains a NUL byte", path);
-		return -1;
-	}
 	rc = repro_parse(text, path, r, err, errlen);
 	free(text);
 	return rc;

@@ -481,39 +481,48 @@ int world_parse(const char *text, const char *name, struct world_spec *spec,
 	return 0;
 }
 
-int world_parse_file(const char *path, struct world_spec *spec, char *err,
-		     size_t errlen)
+char *sim_read_text_file(const char *path, char *err, size_t errlen)
 {
 	char *text;
 	long size;
 	FILE *f;
-	int rc;
 
 	f = fopen(path, "r");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+		return NULL;
 	}
 	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
 	    size > (1 << 20) || fseek(f, 0, SEEK_SET)) {
 		fclose(f);
 		snprintf(err, errlen, "%s: unreadable or larger than 1 MiB",
 			 path);
-		return -1;
+		return NULL;
 	}
 	text = calloc(1, size + 1);
 	if (!text || fread(text, 1, size, f) != (size_t)size) {
 		free(text);
 		fclose(f);
 		snprintf(err, errlen, "%s: read error", path);
-		return -1;
+		return NULL;
 	}
 	fclose(f);
 	if (strlen(text) != (size_t)size) {
 		free(text);
 		snprintf(err, errlen, "%s:1: file contains a NUL byte", path);
-		return -1;
+		return NULL;
 	}
+	return text;
+}
+
+int world_parse_file(const char *path, struct world_spec *spec, char *err,
+		     size_t errlen)
+{
+	char *text = sim_read_text_file(path, err, errlen);
+	int rc;
+
+	if (!text)
+		return -1;
 	rc = world_parse(text, path, spec, err, errlen);
 	free(text);
 	return rc;
@@ -546,6 +555,18 @@ void world_format(const struct world_spec *spec, char *buf, size_t len)
 		OUT("group");
 		for (i = 0; i < spec->nr_groups; i++)
 			OUT(" %s", spec->groups[i]);
+		OUT("\n");
+	}
+	/* contexts first: a device's ctxs= names declared contexts */
+	for (i = 0; i < spec->nr_ctxs; i++) {
+		const struct w_ctx_spec *c = &spec->ctxs[i];
+
+		OUT("ctx %s%s", c->name, c->ioas ? " ioas" : "");
+		if (c->id_max)
+			OUT(" ids=%u", c->id_max);
+		for (k = 0; k < c->nr_maps; k++)
+			OUT(" map=%#lx+%#lx", c->maps[k].start,
+			    c->maps[k].length);
 		OUT("\n");
 	}
 	for (i = 0; i < spec->nr_devs; i++) {
@@ -583,17 +604,6 @@ void world_format(const struct world_spec *spec, char *buf, size_t len)
 			OUT(" resv=%s:%#llx+%#zx", resv_types[d->resv[k].type],
 			    (unsigned long long)d->resv[k].start,
 			    d->resv[k].length);
-		OUT("\n");
-	}
-	for (i = 0; i < spec->nr_ctxs; i++) {
-		const struct w_ctx_spec *c = &spec->ctxs[i];
-
-		OUT("ctx %s%s", c->name, c->ioas ? " ioas" : "");
-		if (c->id_max)
-			OUT(" ids=%u", c->id_max);
-		for (k = 0; k < c->nr_maps; k++)
-			OUT(" map=%#lx+%#lx", c->maps[k].start,
-			    c->maps[k].length);
 		OUT("\n");
 	}
 	OUT("ids %u\npasids %u\n", spec->id_max, spec->nr_pasids);

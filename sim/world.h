@@ -86,6 +86,11 @@ int world_parse(const char *text, const char *name, struct world_spec *spec,
 		char *err, size_t errlen);
 int world_parse_file(const char *path, struct world_spec *spec, char *err,
 		     size_t errlen);
+/*
+ * A whole text file (at most 1 MiB, no NUL byte), malloc'd; NULL with
+ * "path: reason" in err. Worlds, reproducers and the CLI read through it.
+ */
+char *sim_read_text_file(const char *path, char *err, size_t errlen);
 /* The built-in default world, as text (also in worlds/default.world). */
 extern const char world_default_text[];
 /* Load "default", a built-in name, or a file path. */
