@@ -45,7 +45,7 @@ struct iommufd_ctx {
 	struct xarray objects;
 	struct xarray groups;
 	struct mutex sw_msi_lock;
-	struct iommufd_ioas *vfio_ioas;
+	/* bindsim: no vfio_ioas, the VFIO compat container is not modelled */
 	u32 sim_id_max;		/* bindsim: the world's object id limit */
 };
 

@@ -224,8 +224,6 @@ int iommufd_object_remove(struct iommufd_ctx *ictx,
 
 	__xa_store(&ictx->objects, id,
 		   (flags & REMOVE_OBJ_TOMBSTONE) ? XA_ZERO_ENTRY : NULL, 0);
-	if (ictx->vfio_ioas && &ictx->vfio_ioas->obj == obj)
-		ictx->vfio_ioas = NULL;
 	xa_unlock(&ictx->objects);
 
 	/*

@@ -302,6 +302,10 @@ static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
 			ef->count++;
 			continue;
 		}
+		/* --max-findings caps new findings, even within one run */
+		if (x->o->max_findings &&
+		    x->nr_findings >= x->o->max_findings)
+			continue;
 		if (x->nr_findings == x->cap_findings) {
 			x->cap_findings = x->cap_findings ? x->cap_findings * 2 : 16;
 			x->findings = realloc(x->findings, x->cap_findings *
@@ -509,6 +513,12 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 	nr_site_cov = 0;
 	cov_site(NULL);
 
+	if (world_has_mock(o->spec)) {
+		fprintf(stderr, "bindsim: world %s has a mock device: its idev "
+			"belongs to a selftest object bindsim does not model, "
+			"so it can be used in unit tests only\n", o->spec->name);
+		return -1;
+	}
 	for (b = 0; b < o->spec->nr_boots; b++) {
 		if (world_boot(o->spec, b)) {
 			fprintf(stderr, "bindsim: world %s does not boot "

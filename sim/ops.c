@@ -302,7 +302,10 @@ void op_encode_bytes(const struct op *op, const struct op_fault *fault,
 	b[1] = op->dev | (op->pasid << 4) | (op->flags << 7);
 	switch (op->kind) {
 	case OP_BIND:
-		/* dev and ctx share b[1]: pick a byte matching both */
+		/*
+		 * dev and ctx share b[1]: this byte encodes the device only;
+		 * a caller that needs a given ctx searches b[1] values.
+		 */
 		b[1] = op->dev;
 		break;
 	case OP_HWPT_ALLOC:

@@ -213,6 +213,10 @@ static int parse_repro(const char *text, const char *name, struct repro *r,
 	if (r->boot >= r->spec.nr_boots)
 		return rerr(err, errlen, name, line,
 			    "boot variant out of range for this world", NULL);
+	if (world_has_mock(&r->spec))
+		return rerr(err, errlen, name, line, "a world with a mock device "
+			    "cannot be replayed (selftest objects are not "
+			    "modelled)", NULL);
 	return 0;
 }
 

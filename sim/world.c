@@ -742,3 +742,13 @@ void world_reap(void)
 			w->alive[i] = NULL;
 	}
 }
+
+bool world_has_mock(const struct world_spec *spec)
+{
+	unsigned int i;
+
+	for (i = 0; i < spec->nr_devs; i++)
+		if (spec->devs[i].mock)
+			return true;
+	return false;
+}

@@ -104,6 +104,12 @@ static inline struct world *world_get(void)
 	return sim_kernel()->world;
 }
 
+/*
+ * A mock (selftest) device's idev is owned by the selftest object, which
+ * bindsim does not model: such worlds serve unit tests, not the explorer.
+ */
+bool world_has_mock(const struct world_spec *spec);
+
 /* After every operation: forget contexts that were released. */
 void world_reap(void);
 

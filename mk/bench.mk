@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: GPL-2.0-only
+## make bench          explorer throughput table (plain build, and one ASan
+##                     row); best of 3, not part of make check
+
+.PHONY: bench
+
+bench:
+	@$(MAKE) --no-print-directory FLAVOUR=plain build/plain/bindsim
+	@$(MAKE) --no-print-directory FLAVOUR=asan build/asan/bindsim
+	@bench/bench.sh

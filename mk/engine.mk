@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0-only
+## make check-cli       malformed inputs (tests/bad/) and the CLI's contracts,
+##                      on the ASan+UBSan bindsim (tests/cli.sh)
+## make check-roundtrip explore, replay, minimise and to-cmocka a finding of
+##                      a deliberately broken model (tests/roundtrip.sh)
+
+CHECK_TARGETS += check-cli check-roundtrip
+
+RT_DIR := build/roundtrip/broken
+RT_PATCH := tests/roundtrip/broken.patch
+# (mk/revisions.mk's VARIANT_DEPS is defined after this file is read)
+RT_DEPS := $(RT_PATCH) build/plain/libcore.a sim/main.c sim/revision.c \
+	scripts/build-variant $(MODEL_SRCS) \
+	$(wildcard model/*.h model/include/linux/*.h)
+
+.PHONY: check-cli check-roundtrip
+
+check-cli:
+	@$(MAKE) --no-print-directory FLAVOUR=asan build/asan/bindsim
+	@if tests/cli.sh build/asan/bindsim; then \
+		echo "gate ok: CLI refuses bad input, keeps its contracts"; \
+	else \
+		echo "gate FAILED: CLI contracts (tests/cli.sh)"; exit 1; \
+	fi
+
+check-roundtrip:
+	@$(MAKE) --no-print-directory FLAVOUR=plain build/plain/bindsim \
+		build/plain/libbindsim.a build/plain/libcore.a $(RT_DIR)/bindsim
+	@if tests/roundtrip.sh; then \
+		echo "gate ok: broken model finding round-trips to CMocka"; \
+	else \
+		echo "gate FAILED: round trip (tests/roundtrip.sh)"; \
+		exit 1; \
+	fi
+
+# Needs the plain flavour's libcore.a: built by check-roundtrip above.
+$(RT_DIR)/bindsim: $(RT_DEPS)
+	@scripts/build-variant roundtrip-broken $(RT_PATCH) $(RT_DIR)

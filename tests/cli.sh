@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# cli.sh [BINDSIM]: the command line's contracts, on the ASan+UBSan build
+# by default (build/asan/bindsim).
+#
+#  - every malformed input under tests/bad/ is refused with exit 2, a
+#    "FILE:LINE:" message containing the text its first line names
+#    ("# expect-error: TEXT"), and no sanitizer report: *.world through
+#    'explore --world F', *.repro through 'replay F' (and minimise and
+#    to-cmocka must refuse them too);
+#  - usage errors exit 2; a reproducer of another revision exits 2;
+#  - 'explore --json' is deterministic apart from its "timing" object;
+#  - sharded exploration: every shard walks the whole graph (same state
+#    count as unsharded), finds nothing on the reference, and the shards'
+#    fault injections add up to the unsharded run's.
+#
+# One line per check, "ok: ..." or "FAILED: ...", then
+# "cli: N passed, M failed"; exit 1 if anything failed.
+set -u
+cd "$(dirname "$0")/.."
+B=${1:-build/asan/bindsim}
+# The shard check's depth bound on the default world (closure is the
+# plain-build gate's job; this one runs under ASan).
+SHARD_DEPTH=${SHARD_DEPTH:-6}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+
+if [ ! -x "$B" ]; then
+	echo "FAILED: no executable $B"
+	echo "cli: 0 passed, 1 failed"
+	exit 1
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() {
+	echo "ok: $*"
+	pass=$((pass + 1))
+}
+
+bad() {
+	echo "FAILED: $*"
+	fail=$((fail + 1))
+}
+
+# A sanitizer report in FILE (ASan, LSan, UBSan)?
+sanitized() {
+	grep -qE 'Sanitizer|runtime error:' "$1"
+}
+
+show() {
+	sed -n '1,12s/^/    | /p' "$1"
+}
+
+# run NAME EXPECTED_RC CMD...: run CMD with stdout/stderr in $tmp/out and
+# $tmp/err; check its exit code and that no sanitizer spoke.
+run() {
+	local name=$1 want=$2 rc
+	shift 2
+	timeout 120 "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if sanitized "$tmp/err"; then
+		bad "$name: sanitizer report (exit $rc)"
+		show "$tmp/err"
+		return 1
+	fi
+	if [ "$rc" -ne "$want" ]; then
+		bad "$name: exit $rc, expected $want"
+		show "$tmp/err"
+		return 1
+	fi
+	return 0
+}
+
+# Regular expression matching the string $1 literally.
+re_quote() {
+	printf '%s' "$1" | sed 's/[][\.*^$/+?(){}|]/\\&/g'
+}
+
+# ---------------------------------------------------------------- bad input
+
+check_bad() {
+	local f=$1 want
+	shift
+	want=$(sed -n '1s/^# expect-error: //p' "$f")
+	if [ -z "$want" ]; then
+		bad "$f: first line is not '# expect-error: TEXT'"
+		return
+	fi
+	run "$f" 2 "$B" "$@" "$f" || return
+	if ! grep -qE "^bindsim: $(re_quote "$f"):[0-9]+: " "$tmp/err"; then
+		bad "$f: no '$f:LINE:' prefix in the message"
+		show "$tmp/err"
+		return
+	fi
+	if ! grep -qF -- "$want" "$tmp/err"; then
+		bad "$f: message lacks '$want'"
+		show "$tmp/err"
+		return
+	fi
+	ok "$f: exit 2, $(head -n1 "$tmp/err" | sed "s|^bindsim: ||")"
+}
+
+nw=0
+nr=0
+for f in tests/bad/*.world; do
+	[ -e "$f" ] || continue
+	# --depth 0 only bounds the damage if a bad world were accepted
+	check_bad "$f" explore --depth 0 --world
+	nw=$((nw + 1))
+done
+for f in tests/bad/*.repro; do
+	[ -e "$f" ] || continue
+	check_bad "$f" replay
+	nr=$((nr + 1))
+done
+if [ "$nw" -ge 12 ] && [ "$nr" -ge 12 ]; then
+	ok "tests/bad: $nw malformed worlds, $nr malformed reproducers"
+else
+	bad "tests/bad: $nw worlds and $nr reproducers, want 12 of each"
+fi
+
+# minimise and to-cmocka read reproducers the same way
+n=0
+for f in tests/bad/*.repro; do
+	[ -e "$f" ] || continue
+	run "minimise $f" 2 "$B" minimise "$f" -o "$tmp/min.repro" ||
+		n=$((n + 1))
+	run "to-cmocka $f" 2 "$B" to-cmocka "$f" || n=$((n + 1))
+done
+if [ "$n" -eq 0 ]; then
+	ok "minimise and to-cmocka refuse every bad reproducer with exit 2"
+else
+	bad "minimise/to-cmocka accepted or crashed on $n bad reproducer(s)"
+fi
+
+# ---------------------------------------------------------------- usage
+
+usage() {
+	local want=$1 name=$2
+	shift 2
+	run "$name" "$want" "$B" "$@" && ok "$name: exit $want"
+}
+
+usage 2 "no command"
+usage 2 "unknown command" frobnicate
+usage 2 "unknown option" explore --frobnicate
+usage 2 "option without its value" explore --depth
+usage 2 "negative depth" explore --depth -1
+usage 2 "--shard 3/2" explore --shard 3/2 --depth 0
+usage 2 "--shard 1/0" explore --shard 1/0 --depth 0
+usage 2 "--shard without /" explore --shard 2 --depth 0
+usage 2 "--max-findings x" explore --max-findings x --depth 0
+usage 2 "missing world file" explore --world "$tmp/none.world" --depth 0
+: >"$tmp/file"
+usage 2 "--out under a regular file" explore --depth 0 --out "$tmp/file/d"
+usage 2 "replay without a file" replay
+usage 2 "replay of a missing file" replay "$tmp/none.repro"
+usage 2 "replay with two files" replay a.repro b.repro
+usage 2 "minimise without a file" minimise
+usage 2 "to-cmocka with two files" to-cmocka a.repro b.repro
+usage 2 "unknown built-in world" worlds nosuch
+usage 0 "help" help
+usage 0 "ops" ops
+usage 0 "sites" sites
+
+# the built-in world as printed is a valid world file
+if run "worlds default" 0 "$B" worlds default; then
+	cp "$tmp/out" "$tmp/default.world"
+	usage 0 "'worlds default' output explores" explore --depth 0 \
+		--world "$tmp/default.world"
+fi
+
+# ---------------------------------------------------------------- revisions
+
+rev=$("$B" help |
+	sed -n "s/^This binary is revision '\(.*\)' of the model\.$/\1/p")
+cat >"$tmp/clean.repro" <<EOF
+revision $rev
+world default
+boot 0
+expect clean
+bind n1 c0
+bind d0 c0 fail=@1
+unbind n1
+EOF
+if run "replay of a clean reproducer" 0 "$B" replay "$tmp/clean.repro"; then
+	if grep -q '^expect clean: reproduced$' "$tmp/out"; then
+		ok "replay of a clean reproducer: exit 0, reproduced"
+	else
+		bad "replay of a clean reproducer: no 'reproduced' line"
+	fi
+fi
+sed 's/^expect clean$/expect leak iommufd_alloc_group:kzalloc/' \
+	"$tmp/clean.repro" >"$tmp/notfound.repro"
+run "replay of an absent finding" 1 "$B" replay "$tmp/notfound.repro" &&
+	ok "replay of a finding that does not show: exit 1"
+sed "s/^revision .*/revision not-$rev/" "$tmp/clean.repro" >"$tmp/other.repro"
+if run "replay of another revision" 2 "$B" replay "$tmp/other.repro"; then
+	if grep -qF "reproducer is for revision 'not-$rev'" "$tmp/err"; then
+		ok "replay of another revision's reproducer: exit 2"
+	else
+		bad "replay of another revision: message does not name it"
+		show "$tmp/err"
+	fi
+fi
+
+# ---------------------------------------------------------------- json
+
+json_of() {
+	# explore --json minus its "timing" object
+	sed 's/"timing": {[^}]*}//' "$1"
+}
+
+if run "explore --json vfio (1)" 0 "$B" explore --json --closure \
+	--world worlds/vfio.world; then
+	cp "$tmp/out" "$tmp/j1"
+	if run "explore --json vfio (2)" 0 "$B" explore --json --closure \
+		--world worlds/vfio.world; then
+		cp "$tmp/out" "$tmp/j2"
+		if ! grep -q '"timing": {' "$tmp/j1"; then
+			bad "explore --json: no \"timing\" object"
+		elif ! grep -q '"closure": true' "$tmp/j1"; then
+			bad "explore --json: vfio world did not close"
+		elif cmp -s <(json_of "$tmp/j1") <(json_of "$tmp/j2"); then
+			ok "explore --json twice on vfio.world: identical but" \
+				"for timing"
+		else
+			bad "explore --json differs between two runs"
+			diff <(json_of "$tmp/j1") <(json_of "$tmp/j2") | head -5
+		fi
+		if command -v python3 >/dev/null; then
+			if python3 -m json.tool "$tmp/j1" >/dev/null 2>&1; then
+				ok "explore --json is valid JSON"
+			else
+				bad "explore --json is not valid JSON"
+			fi
+		fi
+	fi
+fi
+
+# ---------------------------------------------------------------- shards
+
+num() {
+	sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" "$2" | head -n1
+}
+
+if run "explore default depth $SHARD_DEPTH" 0 "$B" explore --json \
+	--depth "$SHARD_DEPTH"; then
+	all_states=$(num states "$tmp/out")
+	all_inj=$(num injections "$tmp/out")
+	sum_inj=0
+	good=1
+	for i in 0 1 2; do
+		run "explore --shard $i/3" 0 "$B" explore --json \
+			--depth "$SHARD_DEPTH" --shard "$i/3" || {
+			good=0
+			continue
+		}
+		s=$(num states "$tmp/out")
+		j=$(num injections "$tmp/out")
+		if ! grep -q '"findings": \[\]' "$tmp/out"; then
+			bad "shard $i/3: findings on the reference model"
+			good=0
+		elif [ "$s" != "$all_states" ]; then
+			bad "shard $i/3: $s states, unsharded $all_states"
+			good=0
+		else
+			ok "shard $i/3 (depth $SHARD_DEPTH): 0 findings," \
+				"$s states as unsharded"
+		fi
+		sum_inj=$((sum_inj + ${j:-0}))
+	done
+	if [ "$good" -eq 1 ] && [ "$sum_inj" -eq "$all_inj" ] &&
+		[ "$all_inj" -gt 0 ]; then
+		ok "shards' injections add up: $sum_inj = $all_inj"
+	elif [ "$good" -eq 1 ]; then
+		bad "shards' injections $sum_inj, unsharded $all_inj"
+	fi
+fi
+
+# worlds/default.world is the built-in default world, word for word
+if "$B" worlds default | diff -q - worlds/default.world >/dev/null; then
+	ok "worlds/default.world is the built-in default world"
+else
+	bad "worlds/default.world differs from 'bindsim worlds default'"
+fi
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
