@@ -8,7 +8,7 @@ REV_BINS := $(REV_NAMES:%=build/rev/%/bindsim) build/rev/reference/bindsim
 MUT_PATCHES := $(sort $(wildcard tests/mutants/*.patch))
 MUT_BINS := $(MUT_PATCHES:tests/mutants/%.patch=build/mut/%/bindsim)
 VARIANT_DEPS := build/plain/libcore.a sim/main.c sim/revision.c \
-	scripts/build-variant $(MODEL_SRCS) \
+	scripts/build-variant scripts/patch-model $(MODEL_SRCS) \
 	$(wildcard model/*.h model/include/linux/*.h)
 
 .PHONY: revisions mutants

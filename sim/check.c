@@ -740,7 +740,7 @@ void check_teardown(struct check_result *out, void *scratch)
 	size_t used = sim_heap_used();
 	unsigned int i, n;
 	struct op op;
-	struct op_result res;
+	struct op_result res = { 0 };
 
 	sim_heap_save(scratch);
 	sim_clear_findings();

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "explore.h"
+#include "fuzzio.h"
 
 static const char usage[] =
 	"usage: bindsim COMMAND [OPTIONS]\n"
@@ -27,6 +28,8 @@ static const char usage[] =
 	"  ops                       the operation vocabulary\n"
 	"  worlds [NAME]             built-in worlds (print one with NAME)\n"
 	"  sites                     every fault site in this binary\n"
+	"  encode FILE [-o OUT|--hex] | decode FILE | fuzz-import DIR [--out D]\n"
+	"                            fuzzer byte form (see fuzz/README.md)\n"
 	"  help                      this text\n"
 	"\n"
 	"This binary is revision '%s' of the model.\n";
@@ -94,29 +97,6 @@ static int mkdir_p(const char *path)
 		buf[i] = '/';
 	}
 	return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
-}
-
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-	long size;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (size = ftell(f)) >= 0 &&
-	    size <= (1 << 20) && !fseek(f, 0, SEEK_SET)) {
-		buf = calloc(1, size + 1);
-		if (buf)
-			len = fread(buf, 1, size, f);
-		if (buf && len != (size_t)size) {
-			free(buf);
-			buf = NULL;
-		}
-	}
-	fclose(f);
-	return buf;
 }
 
 static int cmd_explore(int argc, char **argv)
@@ -195,7 +175,8 @@ static int cmd_explore(int argc, char **argv)
 	}
 	o.spec = &spec;
 	if (strcmp(world, "default")) {
-		text = read_text(world);
+		/* world_load() above read it already, so this succeeds */
+		text = sim_read_text_file(world, err, sizeof(err));
 		o.world_text = text;
 	} else {
 		o.world_name = "default";
@@ -442,6 +423,7 @@ static int cmd_minimise(int argc, char **argv)
 static int cmd_to_cmocka(int argc, char **argv)
 {
 	struct repro r;
+	char err[300];
 	char *text;
 	int rc;
 
@@ -450,8 +432,9 @@ static int cmd_to_cmocka(int argc, char **argv)
 	rc = load_repro(argv[0], &r, false);
 	if (rc)
 		return rc;
-	text = read_text(argv[0]);
+	text = sim_read_text_file(argv[0], err, sizeof(err));
 	if (!text) {
+		fprintf(stderr, "bindsim: %s\n", err);
 		repro_free(&r);
 		return 2;
 	}
@@ -537,6 +520,8 @@ int main(int argc, char **argv)
 		return cmd_worlds(argc - 2, argv + 2);
 	if (!strcmp(cmd, "sites"))
 		return cmd_sites();
+	if (fuzzio_command(cmd))
+		return fuzzio_main(cmd, argc - 2, argv + 2);
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
 	    !strcmp(cmd, "-h")) {
 		printf(usage, bindsim_revision());

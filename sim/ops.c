@@ -281,7 +281,8 @@ void op_decode_bytes(const struct world_spec *spec, const u8 *b,
 	memset(fault, 0, sizeof(*fault));
 	op->kind = b[0] % OP_NR;
 	op->dev = b[1] % spec->nr_devs;
-	op->ctx = b[1] % spec->nr_ctxs;
+	/* a bind names both: its ctx has a byte of its own */
+	op->ctx = (op->kind == OP_BIND ? b[2] : b[1]) % spec->nr_ctxs;
 	op->pasid = (b[1] >> 4) % spec->nr_pasids;
 	op->param = b[1] % PARAM_NR;
 	op->value = (b[1] >> 4) & 1;
@@ -302,11 +303,8 @@ void op_encode_bytes(const struct op *op, const struct op_fault *fault,
 	b[1] = op->dev | (op->pasid << 4) | (op->flags << 7);
 	switch (op->kind) {
 	case OP_BIND:
-		/*
-		 * dev and ctx share b[1]: this byte encodes the device only;
-		 * a caller that needs a given ctx searches b[1] values.
-		 */
 		b[1] = op->dev;
+		b[2] = op->ctx;
 		break;
 	case OP_HWPT_ALLOC:
 	case OP_DESTROY:
@@ -319,7 +317,8 @@ void op_encode_bytes(const struct op *op, const struct op_fault *fault,
 	default:
 		break;
 	}
-	b[2] = op->id;
+	if (op->kind != OP_BIND)
+		b[2] = op->id;
 	b[3] = op->kind == OP_ATTACH ? op->id : op->id2;
 	b[4] = fault ? fault->ordinal : 0;
 }

@@ -329,20 +329,36 @@ static void merge(struct check_result *out, const struct check_result *in)
 			out->f[out->nr++] = in->f[i];
 }
 
+/*
+ * Buffers for repro_run(), allocated once: the fuzzer calls it for every
+ * input, and zeroing 40 KB plus a heap-sized scratch each time showed up.
+ */
+static struct check_result *run_cr;
+static struct canon *run_before;
+static void *run_scratch;
+
 int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 {
-	struct check_result *cr = calloc(1, sizeof(*cr));
-	struct canon *before = malloc(sizeof(*before));
-	void *scratch = malloc(SIM_HEAP_SIZE);
+	struct check_result *cr;
+	struct canon *before;
+	void *scratch;
 	unsigned int i;
 	int rc = 0;
 
-	memset(out, 0, sizeof(*out));
-	if (!cr || !before || !scratch ||
-	    world_boot(&r->spec, r->boot)) {
-		rc = -1;
-		goto out;
+	if (!run_cr) {
+		run_cr = malloc(sizeof(*run_cr));
+		run_before = malloc(sizeof(*run_before));
+		run_scratch = malloc(SIM_HEAP_SIZE);
 	}
+	cr = run_cr;
+	before = run_before;
+	scratch = run_scratch;
+
+	out->nr = 0;
+	if (!cr || !before || !scratch ||
+	    world_boot(&r->spec, r->boot))
+		return -1;
+	cr->nr = 0;
 	before->text = NULL;
 	if (t)
 		fprintf(t, "bindsim %s: world %s, boot %u, revision %s\n",
@@ -392,10 +408,6 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 	}
 	if (t)
 		fprintf(t, "result: %s\n", out->nr ? "findings" : "clean");
-out:
-	free(cr);
-	free(before);
-	free(scratch);
 	return rc;
 }
 

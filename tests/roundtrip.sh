@@ -4,7 +4,7 @@
 # roundtrip.sh: a finding's whole life cycle on a deliberately broken model
 # (tests/roundtrip/broken.patch, built as revision roundtrip-broken):
 #
-#   explore --max-findings 1 --out DIR   exit 1, a reproducer in DIR
+#   explore --stop-on leak --out DIR     exit 1, the leak reproducer in DIR
 #   replay (broken binary)               exit 0: reproduced
 #   replay (reference binary)            exit 2: another revision's file
 #   replay as revision reference         exit 1: the reference is fixed
@@ -67,7 +67,7 @@ done
 
 # ------------------------------------------------------------- explore
 
-"$BROKEN" explore --max-findings 1 --out "$tmp/found" >"$tmp/explore.out" \
+"$BROKEN" explore --stop-on leak --out "$tmp/found" >"$tmp/explore.out" \
 	2>"$tmp/explore.err"
 rc=$?
 nrepro=$(find "$tmp/found" -name '*.repro' 2>/dev/null | wc -l)
