@@ -101,8 +101,9 @@ static inline void iommufd_object_destroy_user(struct iommufd_ctx *ictx,
 }
 
 /* Drop the caller's users reference; destroy if it was the last user. */
-static inline void iommufd_object_put_and_try_destroy(struct iommufd_ctx *ictx,
-						      struct iommufd_object *obj)
+static inline void
+iommufd_object_put_and_try_destroy(struct iommufd_ctx *ictx,
+				   struct iommufd_object *obj)
 {
 	iommufd_object_remove(ictx, obj, obj->id, 0);
 }

@@ -50,7 +50,8 @@ struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx,
 	 * object until iommufd_object_finalize().
 	 */
 	rc = xa_alloc(&ictx->objects, &obj->id, XA_ZERO_ENTRY,
-		      XA_LIMIT(1, ictx->sim_id_max ?: 0x7fffffff), GFP_KERNEL_ACCOUNT);
+		      XA_LIMIT(1, ictx->sim_id_max ?: 0x7fffffff),
+		      GFP_KERNEL_ACCOUNT);
 	if (rc)
 		goto out_free;
 	return obj;

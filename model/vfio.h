@@ -15,7 +15,8 @@
 struct vfio_device {
 	struct device *dev;
 	bool registered;
-	bool noiommu;			/* registered as a VFIO noiommu device */
+	/* registered as a VFIO noiommu device */
+	bool noiommu;
 	struct iommu_group *noiommu_group; /* the fake group VFIO created */
 	struct iommufd_device *iommufd_device;
 	struct iommufd_ctx *iommufd_ictx;

@@ -345,8 +345,9 @@ void canon_diff(const struct canon *a, const struct canon *b, char *buf,
 		return;
 	}
 	if (i == n) {
-		snprintf(buf, len, "%s entries %s", a->n < b->n ? "new" :
-			 "removed", i < CANON_MAX && i < (a->n > b->n ? a->n : b->n) ?
+		snprintf(buf, len, "%s entries %s",
+			 a->n < b->n ? "new" : "removed",
+			 i < CANON_MAX && i < (a->n > b->n ? a->n : b->n) ?
 			 (a->n > b->n ? a->lab[i] : b->lab[i]) : "");
 		return;
 	}
@@ -439,7 +440,8 @@ void check_collect_shim(struct check_result *out, const char *phase)
 		if (out->nr > before && sf->alloc_site) {
 			struct bfinding *f = &out->f[out->nr - 1];
 
-			snprintf(f->alloc, sizeof(f->alloc), "%s allocated at %s:%d %s",
+			snprintf(f->alloc, sizeof(f->alloc),
+				 "%s allocated at %s:%d %s",
 				 sf->alloc_tag ? sf->alloc_tag : "object",
 				 sf->alloc_site->file, sf->alloc_site->line,
 				 sf->alloc_site->func);
@@ -492,8 +494,8 @@ void check_transition(const struct op *op, const struct op_result *res,
 		bool vfio = w->spec->devs[op->dev].driver == W_DRV_VFIO;
 
 		if (!dev->iommu && vfio && !set->cap_sys_rawio)
-			check_add(out, SIM_F_GATE, "bind:CAP_SYS_RAWIO",
-				  "bind", "noiommu device %s bound through VFIO "
+			check_add(out, SIM_F_GATE, "bind:CAP_SYS_RAWIO", "bind",
+				  "noiommu device %s bound through VFIO "
 				  "without CAP_SYS_RAWIO", dev->name);
 		if (dev->iommu && dev_msi_unsafe(dev) &&
 		    !set->allow_unsafe_interrupts)
@@ -514,7 +516,8 @@ static unsigned int idev_attach_count(struct iommufd_device *idev,
 	u32 p;
 
 	for (p = 0; p < nr_pasids; p++) {
-		struct iommufd_attach *attach = sim_xa_raw(&ig->pasid_attach, p);
+		struct iommufd_attach *attach =
+			sim_xa_raw(&ig->pasid_attach, p);
 
 		if (!attach || attach == XA_ZERO_ENTRY)
 			continue;
@@ -522,7 +525,8 @@ static unsigned int idev_attach_count(struct iommufd_device *idev,
 			n++;
 		if (!attach->hwpt || xa_empty(&attach->device_array))
 			check_add(out, SIM_F_CONSISTENCY, "attach:empty",
-				  "state", "igroup pasid %u attach record without "
+				  "state",
+				  "igroup pasid %u attach record without "
 				  "hwpt or devices", p);
 	}
 	return n;
@@ -626,7 +630,8 @@ static void check_ctx(struct check_result *out, struct world *w,
 			    !IS_ENABLED(CONFIG_IOMMUFD_NOIOMMU))
 				check_add(out, SIM_F_GATE,
 					  "noiommu:CONFIG_IOMMUFD_NOIOMMU",
-					  "state", "%s: noiommu device %s bound "
+					  "state",
+					  "%s: noiommu device %s bound "
 					  "while CONFIG_IOMMUFD_NOIOMMU is off",
 					  cn, idev->dev->name);
 			break;

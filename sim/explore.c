@@ -127,7 +127,8 @@ static void table_grow(struct xsearch *x)
 
 		if (!x->table[i])
 			continue;
-		for (j = x->table[i] & (ncap - 1); nt[j]; j = (j + 1) & (ncap - 1))
+		for (j = x->table[i] & (ncap - 1); nt[j];
+		     j = (j + 1) & (ncap - 1))
 			;
 		nt[j] = x->table[i];
 		ni[j] = x->table_idx[i];
@@ -307,7 +308,8 @@ static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
 		    x->nr_findings >= x->o->max_findings)
 			continue;
 		if (x->nr_findings == x->cap_findings) {
-			x->cap_findings = x->cap_findings ? x->cap_findings * 2 : 16;
+			x->cap_findings = x->cap_findings ?
+					  x->cap_findings * 2 : 16;
 			x->findings = realloc(x->findings, x->cap_findings *
 					      sizeof(*x->findings));
 			if (!x->findings) {
@@ -516,7 +518,8 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 	if (world_has_mock(o->spec)) {
 		fprintf(stderr, "bindsim: world %s has a mock device: its idev "
 			"belongs to a selftest object bindsim does not model, "
-			"so it can be used in unit tests only\n", o->spec->name);
+			"so it can be used in unit tests only\n",
+			o->spec->name);
 		return -1;
 	}
 	for (b = 0; b < o->spec->nr_boots; b++) {

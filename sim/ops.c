@@ -142,7 +142,8 @@ int op_parse(const struct world_spec *spec, const char *text, struct op *op,
 		if (!strcmp(tok[0], op_names[kind]))
 			break;
 	if (kind == OP_NR)
-		return perr(err, errlen, "unknown operation '%s' (see 'bindsim ops')",
+		return perr(err, errlen,
+			    "unknown operation '%s' (see 'bindsim ops')",
 			    tok[0]);
 	op->kind = kind;
 	if (ntok > 1 && !strncmp(tok[ntok - 1], "fail=", 5)) {
@@ -209,8 +210,8 @@ int op_parse(const struct world_spec *spec, const char *text, struct op *op,
 			break;
 		case 'V':
 			if (strcmp(a, "0") && strcmp(a, "1"))
-				return perr(err, errlen, "expected 0 or 1, got '%s'",
-					    a);
+				return perr(err, errlen,
+					    "expected 0 or 1, got '%s'", a);
 			op->value = a[0] == '1';
 			break;
 		}
@@ -257,7 +258,8 @@ void op_format(const struct world_spec *spec, const struct op *op,
 		break;
 	case OP_SET:
 		n = snprintf(buf, len, "set %s %u",
-			     op->param < PARAM_NR ? param_names[op->param] : "?",
+			     op->param < PARAM_NR ?
+			     param_names[op->param] : "?",
 			     op->value);
 		break;
 	default:
@@ -402,7 +404,8 @@ unsigned int op_enumerate(struct op *ops, unsigned int max)
 			for (c = 0; c < spec->nr_ctxs; c++)
 				if (w->ctx[c] &&
 				    (spec->devs[d].ctx_mask & (1u << c)))
-					ADD(.kind = OP_BIND, .dev = d, .ctx = c);
+					ADD(.kind = OP_BIND, .dev = d,
+					    .ctx = c);
 		} else {
 			unsigned int nids;
 
@@ -524,7 +527,8 @@ static int op_dispatch(const struct op *op, struct op_result *res)
 		if (op->kind == OP_HWPT_ALLOC) {
 			rc = iommufd_hwpt_alloc_ioctl(ictx, op->id, op->id2,
 						      op->flags ?
-						      IOMMU_HWPT_ALLOC_PASID : 0,
+						      IOMMU_HWPT_ALLOC_PASID :
+						      0,
 						      &id);
 			if (!rc)
 				res->out_id = id;

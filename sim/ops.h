@@ -12,7 +12,8 @@
 enum op_kind {
 	OP_BIND,		/* bind DEV CTX        (the device's driver) */
 	OP_UNBIND,		/* unbind DEV          (detach all, unbind) */
-	OP_ATTACH,		/* attach DEV PASID ID (VFIO_DEVICE_ATTACH_IOMMUFD_PT) */
+	/* attach DEV PASID ID (VFIO_DEVICE_ATTACH_IOMMUFD_PT) */
+	OP_ATTACH,
 	OP_DETACH,		/* detach DEV PASID */
 	OP_HWPT_ALLOC,		/* hwpt-alloc CTX DEVID PTID [pasid] */
 	OP_DESTROY,		/* destroy CTX ID      (IOMMU_DESTROY) */

@@ -99,7 +99,8 @@ static int parse_repro(const char *text, const char *name, struct repro *r,
 		}
 		hash = strchr(buf, '#');
 		/* '#' inside a fail= site spec is part of the operation */
-		if (hash && (hash == buf || hash[-1] == ' ' || hash[-1] == '\t'))
+		if (hash &&
+		    (hash == buf || hash[-1] == ' ' || hash[-1] == '\t'))
 			*hash = 0;
 		s = trim(buf);
 		if (!*s)
@@ -214,7 +215,8 @@ static int parse_repro(const char *text, const char *name, struct repro *r,
 		return rerr(err, errlen, name, line,
 			    "boot variant out of range for this world", NULL);
 	if (world_has_mock(&r->spec))
-		return rerr(err, errlen, name, line, "a world with a mock device "
+		return rerr(err, errlen, name, line,
+			    "a world with a mock device "
 			    "cannot be replayed (selftest objects are not "
 			    "modelled)", NULL);
 	return 0;
@@ -452,7 +454,8 @@ unsigned int repro_minimise(struct repro *r, FILE *log)
 			r->nr_steps--;
 			if (still_reproduces(r)) {
 				if (log)
-					fprintf(log, "minimise: dropped step %u\n",
+					fprintf(log,
+						"minimise: dropped step %u\n",
 						i + 1);
 				progress = true;
 				i--;

@@ -152,7 +152,8 @@ int world_ctx_index(const struct world_spec *spec, const char *name)
 
 static bool name_taken(const struct world_spec *spec, const char *name)
 {
-	return find_group(spec, name) >= 0 || world_dev_index(spec, name) >= 0 ||
+	return find_group(spec, name) >= 0 ||
+	       world_dev_index(spec, name) >= 0 ||
 	       world_ctx_index(spec, name) >= 0;
 }
 
@@ -233,7 +234,8 @@ static int parse_device(struct wparse *p, struct world_spec *spec,
 				int ci = world_ctx_index(spec, c);
 
 				if (ci < 0)
-					return werr(p, "ctxs=: unknown ctx '%s' "
+					return werr(p,
+						    "ctxs=: unknown ctx '%s' "
 						    "(declare ctx lines first)",
 						    c);
 				d->ctx_mask |= 1u << ci;
@@ -429,7 +431,8 @@ int world_parse(const char *text, const char *name, struct world_spec *spec,
 					       spec->groups[spec->nr_groups]))
 					return -1;
 				if (name_taken(spec, tok[i]))
-					return werr(&p, "name '%s' already used",
+					return werr(&p,
+						    "name '%s' already used",
 						    tok[i]);
 				spec->nr_groups++;
 			}

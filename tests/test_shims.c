@@ -687,7 +687,8 @@ static void test_lock_order_inversion(void **state)
 	sim_clear_findings();
 	mutex_lock(&g1.lock);
 	mutex_lock(&g2.lock);
-	assert_one_finding(SIM_F_LOCK, "taking &g->lock while holding &g->lock");
+	assert_one_finding(SIM_F_LOCK,
+			   "taking &g->lock while holding &g->lock");
 	mutex_unlock(&g2.lock);
 	mutex_unlock(&g1.lock);
 

@@ -64,14 +64,20 @@ const char *sim_site_name(const struct sim_site *site, char *buf,
 
 enum sim_finding_kind {
 	SIM_F_LEAK,		/* memory, id, reference or owner left behind */
-	SIM_F_REFCOUNT,		/* refcount_t/kref underflow, inc-from-0, saturation */
-	SIM_F_LOCK,		/* lock contract: double lock, unheld unlock, order, held on return */
-	SIM_F_OOPS,		/* NULL dereference / use after free the kernel would take */
+	/* refcount_t/kref underflow, inc-from-0, saturation */
+	SIM_F_REFCOUNT,
+	/* lock contract: double lock, unheld unlock, order, held on return */
+	SIM_F_LOCK,
+	/* NULL dereference / use after free the kernel would take */
+	SIM_F_OOPS,
 	SIM_F_WARN,		/* WARN_ON() and friends fired */
 	SIM_F_ATOMICITY,	/* a failed operation changed the state */
-	SIM_F_OWNERSHIP,	/* DMA ownership or cross-context isolation broken */
-	SIM_F_GATE,		/* security gate bypassed (noiommu, unsafe MSI, RAWIO) */
-	SIM_F_CONSISTENCY,	/* object table / igroup / attach / users disagree */
+	/* DMA ownership or cross-context isolation broken */
+	SIM_F_OWNERSHIP,
+	/* security gate bypassed (noiommu, unsafe MSI, RAWIO) */
+	SIM_F_GATE,
+	/* object table / igroup / attach / users disagree */
+	SIM_F_CONSISTENCY,
 	SIM_F_DOUBLE_FREE,	/* double free or free of an unknown pointer */
 	SIM_F_NR
 };
@@ -95,7 +101,8 @@ void sim_report(enum sim_finding_kind kind, const struct sim_site *site,
 void sim_report_alloc(enum sim_finding_kind kind, const struct sim_site *site,
 		      const void *ptr, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-unsigned int sim_nr_findings(void);	/* recorded (at most SIM_MAX_FINDINGS) */
+/* recorded (at most SIM_MAX_FINDINGS) */
+unsigned int sim_nr_findings(void);
 /* Reported in this operation, including those dropped beyond the cap. */
 unsigned int sim_nr_findings_total(void);
 const struct sim_finding *sim_finding(unsigned int i);
@@ -160,7 +167,8 @@ unsigned int sim_fault_nr_injected(void);
 
 enum sim_alloc_class {
 	SIM_CLASS_KERNEL,	/* model allocations: leak-checked */
-	SIM_CLASS_WORLD,	/* world fixtures (devices, groups): not leak-checked */
+	/* world fixtures (devices, groups): not leak-checked */
+	SIM_CLASS_WORLD,
 };
 
 typedef unsigned int gfp_t;

@@ -31,7 +31,8 @@ enum iommu_domain_type {
 struct iommu_domain {
 	enum iommu_domain_type type;
 	unsigned int iommu_dev;		/* instance whose format it uses */
-	bool pasid_capable;		/* allocated with IOMMU_HWPT_ALLOC_PASID */
+	/* allocated with IOMMU_HWPT_ALLOC_PASID */
+	bool pasid_capable;
 };
 
 #define SIM_GROUP_MAX_DEVS 4
@@ -48,7 +49,8 @@ struct iommu_group {
 	struct iommu_domain *domain;	/* current NO_PASID domain */
 	void *owner;			/* DMA owner cookie */
 	unsigned int owner_cnt;
-	struct xarray pasid_array;	/* pasid -> struct iommu_attach_handle */
+	/* pasid -> struct iommu_attach_handle */
+	struct xarray pasid_array;
 };
 
 /* What the core stores per attached pasid (iommufd wraps it). */
@@ -67,7 +69,8 @@ struct iommu_group *sim_iommu_group_get(struct device *dev,
 					const struct sim_site *site);
 void sim_iommu_group_put(struct iommu_group *group,
 			 const struct sim_site *site);
-#define iommu_group_get(dev) sim_iommu_group_get((dev), SIM_SITE("iommu_group_get"))
+#define iommu_group_get(dev)						\
+	sim_iommu_group_get((dev), SIM_SITE("iommu_group_get"))
 #define iommu_group_put(g) sim_iommu_group_put((g), SIM_SITE("iommu_group_put"))
 
 /*
@@ -104,7 +107,8 @@ struct iommu_domain *sim_iommu_paging_domain_alloc(struct device *dev,
 		SIM_FAULT_SITE("iommu_paging_domain_alloc"))
 void sim_iommu_domain_free(struct iommu_domain *domain,
 			   const struct sim_site *site);
-#define iommu_domain_free(d) sim_iommu_domain_free((d), SIM_SITE("iommu_domain_free"))
+#define iommu_domain_free(d)						\
+	sim_iommu_domain_free((d), SIM_SITE("iommu_domain_free"))
 
 /*
  * Attach handles. The driver's attach callback is a fault point inside

@@ -51,7 +51,8 @@ static inline bool list_empty(const struct list_head *head)
 	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
 #define list_for_each_entry_safe(pos, n, head, member)			\
 	for (pos = list_entry((head)->next, __typeof__(*pos), member),	\
-	     n = list_entry(pos->member.next, __typeof__(*pos), member);	\
+	     n = list_entry(pos->member.next,				\
+			    __typeof__(*pos), member);			\
 	     &pos->member != (head);					\
 	     pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
 

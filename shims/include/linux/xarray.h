@@ -30,7 +30,8 @@ struct xa_item {
 struct xarray {
 	spinlock_t xa_lock;
 	unsigned int flags;
-	unsigned int nr;		/* items in use (including reservations) */
+	/* items in use (including reservations) */
+	unsigned int nr;
 	unsigned int cap;
 	struct xa_item *items;		/* sorted by index, sim heap */
 };
