@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# coverage/run.sh: the measured runs and the reports of `make coverage`.
+# Needs the cov flavour built first (make FLAVOUR=cov all: gcc -O0
+# --coverage, no sanitizers, so every run ends normally and writes .gcda).
+#
+#  1. deletes every build/cov/**/*.gcda (counters add up across runs)
+#  2. runs every CMocka binary build/cov/tests/test_*
+#  3. runs the explorer with --sites: default and vfio worlds to closure,
+#     the large world to depth COV_LARGE_DEPTH (4); the outputs stay in
+#     build/cov/explore/ for coverage/fault-sites.sh --runs
+#  4. replays tests/repro/*.repro whose `revision` line names this binary's
+#     revision (reference); reproducers of other revisions are skipped
+#  5. gcovr over model/ and shims/ (--exclude-unreachable-branches):
+#     coverage/html/index.html (--html-details), coverage/summary.json,
+#     coverage/cobertura.xml, and build/cov/coverage.json (the full report
+#     that coverage/uncovered.py reads)
+#  6. prints lines / branches / functions per file
+#
+# Exit: 0 done, 1 a unit test failed (reports are still written), 2 a run
+# or gcovr could not work. Explorer findings or a reproducer that does not
+# reproduce are reported but left to their own gates (check-explore, the
+# revision gates).
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+. coverage/policy.sh
+
+B=build/cov
+BIN=$B/bindsim
+RUNS=$B/explore
+LARGE_DEPTH=${COV_LARGE_DEPTH:-4}
+OUT=coverage
+
+die() {
+	echo "coverage: $*" >&2
+	exit 2
+}
+
+[ -x "$BIN" ] || die "$BIN missing: run make FLAVOUR=cov all"
+command -v gcovr >/dev/null || die "gcovr not found (apt-get install gcovr)"
+command -v python3 >/dev/null || die "python3 not found"
+
+T0=$(date +%s)
+step() { printf 'coverage: %-44s (%ds)\n' "$1" $(($(date +%s) - T0)); }
+
+# ------------------------------------------------------------ 1. counters
+find "$B" -name '*.gcda' -delete
+rm -rf "$RUNS"
+mkdir -p "$RUNS"
+
+# ---------------------------------------------------------- 2. unit tests
+test_fail=0
+nr_tests=0
+for t in "$B"/tests/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	name=$(basename "$t")
+	nr_tests=$((nr_tests + 1))
+	if ! "$t" >"$RUNS/$name.log" 2>&1; then
+		echo "coverage: unit test $name FAILED (log: $RUNS/$name.log)"
+		test_fail=1
+	fi
+done
+[ "$nr_tests" -gt 0 ] || die "no test binaries in $B/tests"
+step "$nr_tests unit test binaries run"
+
+# ------------------------------------------------------------ 3. explorer
+# explore NAME ARGS...: one run, --sites table kept in $RUNS/NAME.txt
+explore() {
+	local name=$1 rc
+	shift
+	"$BIN" explore "$@" --sites >"$RUNS/$name.txt" 2>"$RUNS/$name.err"
+	rc=$?
+	case $rc in
+	0) ;;
+	1) echo "coverage: note: explorer findings in $name (see" \
+		"$RUNS/$name.txt; check-explore gates them)" ;;
+	*) cat "$RUNS/$name.err" >&2
+	   die "bindsim explore $* failed (exit $rc)" ;;
+	esac
+	echo "$name $*" >>"$RUNS/runs.part"
+	step "explore $name: $(sed -n 's/^  states *//p' "$RUNS/$name.txt" |
+		tr -s ' ') states"
+}
+explore default --closure
+explore vfio --world worlds/vfio.world --closure
+explore large --world worlds/large.world --depth "$LARGE_DEPTH"
+"$BIN" sites >"$RUNS/sites.txt" || die "bindsim sites failed"
+
+# --------------------------------------------------------- 4. reproducers
+rev=$("$BIN" help | sed -n "s/^This binary is revision '\(.*\)' of the model.*/\1/p")
+[ -n "$rev" ] || die "cannot read the revision of $BIN"
+replayed=0 skipped=0 mismatched=0
+shopt -s nullglob
+for r in tests/repro/*.repro; do
+	rrev=$(sed -n 's/^[[:space:]]*revision[[:space:]]\{1,\}\([^[:space:]#]*\).*/\1/p' "$r" |
+		head -n 1)
+	if [ "$rrev" != "$rev" ]; then
+		skipped=$((skipped + 1))
+		continue
+	fi
+	replayed=$((replayed + 1))
+	"$BIN" replay "$r" >"$RUNS/replay.log" 2>&1
+	case $? in
+	0) ;;
+	1) mismatched=$((mismatched + 1))
+	   echo "coverage: note: $r does not reproduce its expect line" ;;
+	*) echo "coverage: note: $r: replay failed:" \
+		"$(tail -n 1 "$RUNS/replay.log")" ;;
+	esac
+done
+shopt -u nullglob
+step "$replayed reproducers replayed ($skipped of other revisions)"
+echo "repro $replayed replayed, $skipped skipped" >>"$RUNS/runs.part"
+
+# --------------------------------------------------------------- 5. gcovr
+rm -rf "$OUT/html"
+mkdir -p "$OUT/html"
+if ! gcovr -r . --filter 'model/' --filter 'shims/' \
+	"${GCOVR_POLICY[@]}" \
+	--html-details "$OUT/html/index.html" \
+	--html-title "bindsim coverage (model/, shims/)" \
+	--json-summary "$OUT/summary.json" --json-summary-pretty \
+	--cobertura "$OUT/cobertura.xml" \
+	--json "$B/coverage.json" \
+	"$B" >"$RUNS/gcovr.log" 2>&1; then
+	cat "$RUNS/gcovr.log" >&2
+	die "gcovr failed"
+fi
+step "reports written"
+# complete: coverage/fault-sites.sh --runs and make coverage-gate may use it
+mv "$RUNS/runs.part" "$RUNS/runs"
+
+# --------------------------------------------------------------- 6. table
+echo
+echo "coverage of model/ and shims/: $nr_tests unit test binaries;" \
+	"explorer: default, vfio to closure, large to depth $LARGE_DEPTH;" \
+	"$replayed reproducers"
+coverage/table.py "$OUT/summary.json" || die "cannot read $OUT/summary.json"
+echo
+echo "reports: $OUT/html/index.html $OUT/summary.json $OUT/cobertura.xml"
+echo "missed lines and branches: coverage/uncovered.py [--branches]"
+exit "$test_fail"
