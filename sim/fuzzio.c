@@ -169,16 +169,6 @@ static int repro_copy(struct repro *dst, const struct repro *src)
 	return 0;
 }
 
-/* Same file names as 'bindsim explore --out'. */
-static void sanitize(const char *sig, char *out, size_t len)
-{
-	size_t i;
-
-	for (i = 0; sig[i] && i + 1 < len; i++)
-		out[i] = isalnum((unsigned char)sig[i]) ? sig[i] : '-';
-	out[i] = 0;
-}
-
 static bool step_format_equal(const struct world_spec *spec,
 			      const struct op *a, const struct op *b)
 {
@@ -269,18 +259,6 @@ static void name_fault(unsigned int i, const struct op_result *res,
 	f->mask = 0;
 }
 
-static bool reproduces(const struct repro *r)
-{
-	struct check_result *cr = malloc(sizeof(*cr));
-	bool ok;
-
-	if (!cr)
-		return false;
-	ok = !repro_run(r, NULL, cr) && repro_matches(r, cr);
-	free(cr);
-	return ok;
-}
-
 void fuzz_name_faults(struct repro *r)
 {
 	struct repro *n = malloc(sizeof(*n));
@@ -289,7 +267,7 @@ void fuzz_name_faults(struct repro *r)
 		free(n);
 		return;
 	}
-	if (!run_steps(n, name_fault, n) && reproduces(n)) {
+	if (!run_steps(n, name_fault, n) && repro_reproduces(n)) {
 		repro_free(r);
 		*r = *n;
 	} else {
@@ -627,7 +605,7 @@ static int import_sig(struct import_state *s, const struct repro *r,
 	e = &s->tab[s->nr];
 	memset(e, 0, sizeof(*e));
 	snprintf(e->sig, sizeof(e->sig), "%s", sig);
-	sanitize(sig, name, sizeof(name));
+	repro_file_name(sig, name, sizeof(name));
 	snprintf(e->path, sizeof(e->path), "%s/%s.repro", s->outdir, name);
 	snprintf(e->src, sizeof(e->src), "%s", src);
 	e->steps = m->nr_steps;

@@ -71,15 +71,6 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void sanitize(const char *sig, char *out, size_t len)
-{
-	size_t i;
-
-	for (i = 0; sig[i] && i + 1 < len; i++)
-		out[i] = isalnum((unsigned char)sig[i]) ? sig[i] : '-';
-	out[i] = 0;
-}
-
 /* mkdir -p: 0 on success (or if it exists). */
 static int mkdir_p(const char *path)
 {
@@ -199,7 +190,7 @@ static int cmd_explore(int argc, char **argv)
 			char name[200], path[512];
 			FILE *f;
 
-			sanitize(fs[i].f.sig, name, sizeof(name));
+			repro_file_name(fs[i].f.sig, name, sizeof(name));
 			snprintf(path, sizeof(path), "%s/%s.repro", out, name);
 			f = fopen(path, "w");
 			if (f) {

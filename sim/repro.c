@@ -3,6 +3,7 @@
  * Reproducer files: parse, write, replay with a readable trace, minimise,
  * and turn into CMocka regression tests.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -420,7 +421,7 @@ bool repro_matches(const struct repro *r, const struct check_result *out)
 	return check_has_sig(out, r->expect);
 }
 
-static bool still_reproduces(const struct repro *r)
+bool repro_reproduces(const struct repro *r)
 {
 	struct check_result *cr = malloc(sizeof(*cr));
 	bool ok;
@@ -442,7 +443,7 @@ unsigned int repro_minimise(struct repro *r, FILE *log)
 	bool progress = true;
 	unsigned int i, k;
 
-	if (!strcmp(r->expect, "clean") || !still_reproduces(r))
+	if (!strcmp(r->expect, "clean") || !repro_reproduces(r))
 		return r->nr_steps;
 	while (progress) {
 		progress = false;
@@ -452,7 +453,7 @@ unsigned int repro_minimise(struct repro *r, FILE *log)
 			memmove(&r->steps[i], &r->steps[i + 1],
 				(r->nr_steps - i - 1) * sizeof(r->steps[0]));
 			r->nr_steps--;
-			if (still_reproduces(r)) {
+			if (repro_reproduces(r)) {
 				if (log)
 					fprintf(log,
 						"minimise: dropped step %u\n",
@@ -469,7 +470,7 @@ unsigned int repro_minimise(struct repro *r, FILE *log)
 			if (!saved.site[0] && !saved.ordinal && !saved.mask)
 				continue;
 			memset(&r->steps[i].fault, 0, sizeof(saved));
-			if (still_reproduces(r)) {
+			if (repro_reproduces(r)) {
 				if (log)
 					fprintf(log, "minimise: step %u needs "
 						"no fault\n", i + 1);
@@ -482,7 +483,7 @@ unsigned int repro_minimise(struct repro *r, FILE *log)
 			for (k = 1; k < saved.ordinal; k++) {
 				r->steps[i].fault.ordinal = k;
 				r->steps[i].fault.mask = 0;
-				if (still_reproduces(r)) {
+				if (repro_reproduces(r)) {
 					progress = true;
 					break;
 				}
@@ -531,4 +532,13 @@ void repro_to_cmocka(FILE *f, const struct repro *r, const char *src)
 		"\t\tcmocka_unit_test(test_reproducer),\n\t};\n\n"
 		"\treturn cmocka_run_group_tests_name(\"%s\", tests, NULL, "
 		"NULL);\n}\n", r->expect);
+}
+
+void repro_file_name(const char *sig, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; sig[i] && i + 1 < len; i++)
+		out[i] = isalnum((unsigned char)sig[i]) ? sig[i] : '-';
+	out[i] = 0;
 }

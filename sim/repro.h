@@ -56,6 +56,10 @@ void repro_write(FILE *f, const struct repro *r,
  */
 int repro_run(const struct repro *r, FILE *trace, struct check_result *out);
 bool repro_matches(const struct repro *r, const struct check_result *out);
+/* Replays @r and reports whether it shows its 'expect' line. */
+bool repro_reproduces(const struct repro *r);
+/* A file name for a signature: "leak f:kzalloc" -> "leak-f-kzalloc" */
+void repro_file_name(const char *sig, char *out, size_t len);
 /* Shrink while the expected signature still reproduces; returns steps. */
 unsigned int repro_minimise(struct repro *r, FILE *log);
 /* A CMocka regression test asserting the reproducer's expectation. */
