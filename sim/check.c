@@ -79,11 +79,13 @@ static void dom_names_build(const struct world *w, struct dom_names *dn)
 
 		if (!ictx)
 			continue;
-		for (id = 1; id <= w->spec->id_max; id++) {
-			struct iommufd_object *obj =
-				sim_xa_raw(&ictx->objects, id);
+		struct iommufd_object *obj;
+		unsigned long idx;
+		unsigned int i;
 
-			if (!obj || obj == XA_ZERO_ENTRY ||
+		sim_xa_for_each_raw(&ictx->objects, i, idx, obj) {
+			id = idx;
+			if (obj == XA_ZERO_ENTRY ||
 			    obj->type != IOMMUFD_OBJ_HWPT_PAGING ||
 			    dn->n == ARRAY_SIZE(dn->dom))
 				continue;
@@ -120,7 +122,10 @@ static u32 obj_id(const void *obj)
 static void canon_igroup(struct canon *c, const struct world *w,
 			 struct iommufd_group *igroup)
 {
-	u32 p, id;
+	unsigned long idx;
+	unsigned int i;
+	u32 p;
+	void *e;
 
 	cput(c, "  igroup.ref", kref_read(&igroup->ref));
 	cput(c, "  igroup.ctx", ctx_index(w, igroup->ictx) + 1);
@@ -142,13 +147,9 @@ static void canon_igroup(struct canon *c, const struct world *w,
 		}
 		cput(c, "  pasid.attach", p);
 		cput(c, "   hwpt", obj_id(attach->hwpt));
-		for (id = 1; id <= w->spec->id_max; id++) {
-			void *e = sim_xa_raw(&attach->device_array, id);
-
-			if (e)
-				cput(c, "   dev", id | (e == XA_ZERO_ENTRY ?
-						    0x80000000u : 0));
-		}
+		sim_xa_for_each_raw(&attach->device_array, i, idx, e)
+			cput(c, "   dev", (u32)idx | (e == XA_ZERO_ENTRY ?
+						 0x80000000u : 0));
 	}
 }
 
@@ -262,12 +263,12 @@ void canon_state(struct canon *c)
 		if (!ictx)
 			continue;
 		cput(c, " file_ref", refcount_read(&ictx->file->f_count));
-		for (id = 1; id <= spec->id_max; id++) {
-			struct iommufd_object *obj =
-				sim_xa_raw(&ictx->objects, id);
+		struct iommufd_object *obj;
+		unsigned long idx;
+		unsigned int k;
 
-			if (!obj)
-				continue;
+		sim_xa_for_each_raw(&ictx->objects, k, idx, obj) {
+			id = idx;
 			ctext(c, "object %u\n", id);
 			if (obj == XA_ZERO_ENTRY) {
 				cput(c, " reserved", id);
@@ -295,10 +296,16 @@ void canon_state(struct canon *c)
 
 u64 canon_hash(const struct canon *c)
 {
-	u64 h = 0x9e3779b97f4a7c15ULL ^ c->n;
 	u32 i, n = c->n < CANON_MAX ? c->n : CANON_MAX;
+	u64 h = 0x9e3779b97f4a7c15ULL ^ c->n;
 
-	for (i = 0; i < n; i++) {
+	/* two values per round: a multiply-xorshift mix of 64-bit words */
+	for (i = 0; i + 1 < n; i += 2) {
+		h ^= (u64)c->v[i] | (u64)c->v[i + 1] << 32;
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	if (i < n) {
 		h ^= c->v[i];
 		h *= 0xff51afd7ed558ccdULL;
 		h ^= h >> 29;
@@ -463,9 +470,9 @@ void check_transition(const struct op *op, const struct op_result *res,
 		      const struct canon *before, struct check_result *out)
 {
 	struct world *w = world_get();
-	char opname[16];
+	const char *opname = op_kind_name(op->kind);
 
-	snprintf(opname, sizeof(opname), "%s", op_kind_name(op->kind));
+
 	check_collect_shim(out, NULL);
 	if (res->oops)
 		return;

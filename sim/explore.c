@@ -439,7 +439,11 @@ static void expand(struct xsearch *x, u32 idx)
 			if (!res.oops)
 				check_teardown(&cr, x->scratch);
 			record(x, &cr, idx, &ops[i], NULL);
-		} else if (!res.oops) {
+		} else if (!res.oops && !(res.applicable && res.ret)) {
+			/*
+			 * A failed call that passed the atomicity check left
+			 * the state as it found it: nothing new to add.
+			 */
 			canon_state(after);
 			add_state(x, canon_hash(after), idx, s.depth + 1,
 				  s.boot, &ops[i]);
@@ -457,15 +461,15 @@ static void expand(struct xsearch *x, u32 idx)
 			restore(x, idx);
 			op_run(&ops[i], &fault, &res);
 			x->st->injections++;
-			/* name the fault by site and hit before checks run */
+			/*
+			 * Which site and which pass of it, taken before the
+			 * checks run operations of their own; the name is only
+			 * formatted for a finding.
+			 */
 			site = sim_fault_point(k);
-			if (site) {
-				sim_site_name(site, fault.site,
-					      sizeof(fault.site));
-				fault.hit = 0;
-				for (j = 1; j <= k; j++)
-					fault.hit += sim_fault_point(j) == site;
-			}
+			fault.hit = 0;
+			for (j = 1; site && j <= k; j++)
+				fault.hit += sim_fault_point(j) == site;
 			cov = cov_site(site);
 			if (cov)
 				cov->injected++;
@@ -486,6 +490,9 @@ static void expand(struct xsearch *x, u32 idx)
 			}
 			if (cov)
 				cov->findings += cr.nr;
+			if (cr.nr && site)
+				sim_site_name(site, fault.site,
+					      sizeof(fault.site));
 			record(x, &cr, idx, &ops[i], &fault);
 		}
 	}

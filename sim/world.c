@@ -703,6 +703,12 @@ int world_boot(const struct world_spec *spec, unsigned int boot)
 		if (IS_ERR(w->ctx[i]))
 			return PTR_ERR(w->ctx[i]);
 		w->alive[i] = w->ctx[i];
+		if (!i) {
+			struct sim_alloc_info info;
+
+			sim_alloc_lookup(w->ctx[i], &info);
+			w->ctx_tag = info.tag;
+		}
 		w->ctx[i]->sim_id_max = c->id_max && c->id_max < spec->id_max ?
 					c->id_max : spec->id_max;
 		if (!c->ioas)
@@ -739,9 +745,9 @@ void world_reap(void)
 	for (i = 0; i < w->spec->nr_ctxs; i++) {
 		if (!w->alive[i])
 			continue;
+		/* the tag pointer seen at boot: no string compare per call */
 		if (!sim_alloc_lookup(w->alive[i], &info) ||
-		    info.ptr != w->alive[i] || !info.tag ||
-		    strcmp(info.tag, "struct iommufd_ctx"))
+		    info.ptr != w->alive[i] || info.tag != w->ctx_tag)
 			w->alive[i] = NULL;
 	}
 }

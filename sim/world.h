@@ -74,6 +74,7 @@ struct world {
 	struct vfio_device vdev[W_MAX_DEVS];	/* each device's driver */
 	struct iommufd_ctx *ctx[W_MAX_CTXS];	/* user's fd; NULL: closed */
 	struct iommufd_ctx *alive[W_MAX_CTXS];	/* not yet released */
+	const char *ctx_tag;			/* census tag of a ctx */
 	u32 ioas_id[W_MAX_CTXS];
 	int group_ref0[W_MAX_GROUPS];		/* group refcount after boot */
 };

@@ -94,6 +94,15 @@ void sim_xa_destroy(struct xarray *xa, const struct sim_site *site);
 void *sim_xa_find(struct xarray *xa, unsigned long *index);
 /* Raw slot (reservations visible as XA_ZERO_ENTRY), for checkers. */
 void *sim_xa_raw(const struct xarray *xa, unsigned long index);
+/*
+ * Checkers only: every present slot in index order, reservations included
+ * (entry == XA_ZERO_ENTRY). @i is the caller's position counter.
+ */
+#define sim_xa_for_each_raw(xa, i, idx_, ent_)			\
+	for ((i) = 0; (i) < (xa)->nr &&					\
+		      ((idx_) = (xa)->items[(i)].index,			\
+		       (ent_) = (xa)->items[(i)].entry, true);		\
+	     (i)++)
 
 #define xa_init_flags(xa, f) sim_xa_init_flags((xa), (f))
 #define xa_init(xa) sim_xa_init_flags((xa), 0)
