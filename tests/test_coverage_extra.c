@@ -38,23 +38,14 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
+#include "shim_fixture.h"
+
 /* ---------------------------------------------------------- fixtures */
 
-static int setup(void **state)
+/* The shim fixtures, and no lock may be left held by a test. */
+static int teardown_locks(void **state)
 {
-	(void)state;
-	sim_heap_reset();
-	sim_transient_reset();
-	sim_oops_arm(NULL);
-	sim_lockdep_set_order(NULL, 0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	sim_fault_end();
-	sim_fault_clear();
+	shim_teardown(state);
 	if (sim_locks_held()) {
 		print_error("%u lock(s) still held\n", sim_locks_held());
 		return -1;
@@ -802,7 +793,7 @@ static void test_pasid_handle_bad(void **state)
 
 /* ---------------------------------------------------------- main */
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, shim_setup, teardown_locks)
 
 int main(void)
 {

@@ -30,6 +30,8 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
+#include "shim_fixture.h"
+
 struct foo {
 	int a;
 	int b[7];
@@ -41,26 +43,6 @@ struct holder {
 };
 
 /* ---------------------------------------------------------- fixtures */
-
-static int setup(void **state)
-{
-	(void)state;
-	sim_heap_reset();
-	sim_transient_reset();
-	sim_oops_arm(NULL);
-	sim_lockdep_set_order(NULL, 0);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	sim_oops_arm(NULL);
-	sim_fault_end();
-	sim_fault_clear();
-	sim_lockdep_set_order(NULL, 0);
-	return 0;
-}
 
 /* The only finding is of this kind, from func, with msg in its text. */
 #define assert_one_finding(kind, msg) check_one((kind), (msg), __func__)
@@ -1399,7 +1381,7 @@ static void test_file_refcount_underflow(void **state)
 
 /* ---------------------------------------------------------- main */
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, shim_setup, shim_teardown)
 
 int main(void)
 {
