@@ -34,18 +34,7 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() {
-	echo "ok: $*"
-	pass=$((pass + 1))
-}
-
-bad() {
-	echo "FAILED: $*"
-	fail=$((fail + 1))
-}
+. tests/check-lib.sh
 
 # A sanitizer report in FILE (ASan, LSan, UBSan)?
 sanitized() {

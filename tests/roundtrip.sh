@@ -30,18 +30,7 @@ WANT="leak iommufd_alloc_group:kzalloc"
 
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() {
-	echo "ok: $*"
-	pass=$((pass + 1))
-}
-
-bad() {
-	echo "FAILED: $*"
-	fail=$((fail + 1))
-}
+. tests/check-lib.sh
 
 show() {
 	sed -n '1,12s/^/    | /p' "$1"

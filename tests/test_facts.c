@@ -907,6 +907,29 @@ static void fact16_abort_and_abort_and_destroy(void **state)
 	assert_group_unowned(g0);
 }
 
+/*
+ * Facts 17-21 share this start: the two-IOAS world booted, d0 and d1 of
+ * group g0 bound in c0.
+ */
+static void boot_shared_group(struct iommufd_ctx **ictx,
+			      struct iommu_group **g0,
+			      struct iommufd_device **idev0, u32 *id0,
+			      struct iommufd_device **idev1, u32 *id1)
+{
+	tu_boot(W_TWO_IOAS);
+	*ictx = tu_ctx(0);
+	*g0 = tu_group("g0");
+	*idev0 = tu_bind_ok(*ictx, tu_dev("d0"), id0);
+	*idev1 = tu_bind_ok(*ictx, tu_dev("d1"), id1);
+}
+
+/* A paging hwpt (no flags) on c0's IOAS, allocated for device @dev_id. */
+static void alloc_on_ioas0(struct iommufd_ctx *ictx, u32 dev_id, u32 *hid)
+{
+	assert_int_equal(tu_hwpt_alloc(ictx, dev_id, world_get()->ioas_id[0],
+				       0, hid), 0);
+}
+
 /* ----------------------------------------------------------- fact 17 */
 
 /*
@@ -925,13 +948,8 @@ static void fact17_first_attach_does_core_attach(void **state)
 	u32 id0, id1, hid, pt;
 
 	(void)state;
-	tu_boot(W_TWO_IOAS);
-	ictx = tu_ctx(0);
-	g0 = tu_group("g0");
-	idev0 = tu_bind_ok(ictx, tu_dev("d0"), &id0);
-	idev1 = tu_bind_ok(ictx, tu_dev("d1"), &id1);
-	assert_int_equal(tu_hwpt_alloc(ictx, id0, world_get()->ioas_id[0], 0,
-				       &hid), 0);
+	boot_shared_group(&ictx, &g0, &idev0, &id0, &idev1, &id1);
+	alloc_on_ioas0(ictx, id0, &hid);
 	hwpt = tu_hwpt(ictx, hid);
 	assert_int_equal(tu_users(&hwpt->obj), 1);
 
@@ -997,15 +1015,9 @@ static void fact18_other_hwpt_einval_twice_ebusy(void **state)
 	u32 id0, id1, aid, bid, pt;
 
 	(void)state;
-	tu_boot(W_TWO_IOAS);
-	ictx = tu_ctx(0);
-	g0 = tu_group("g0");
-	idev0 = tu_bind_ok(ictx, tu_dev("d0"), &id0);
-	idev1 = tu_bind_ok(ictx, tu_dev("d1"), &id1);
-	assert_int_equal(tu_hwpt_alloc(ictx, id0, world_get()->ioas_id[0], 0,
-				       &aid), 0);
-	assert_int_equal(tu_hwpt_alloc(ictx, id0, world_get()->ioas_id[0], 0,
-				       &bid), 0);
+	boot_shared_group(&ictx, &g0, &idev0, &id0, &idev1, &id1);
+	alloc_on_ioas0(ictx, id0, &aid);
+	alloc_on_ioas0(ictx, id0, &bid);
 	a = tu_hwpt(ictx, aid);
 	b = tu_hwpt(ictx, bid);
 	pt = aid;
@@ -1146,13 +1158,8 @@ static void fact20_detach_noop_and_last_detach(void **state)
 	u32 id0, id1, hid, pt;
 
 	(void)state;
-	tu_boot(W_TWO_IOAS);
-	ictx = tu_ctx(0);
-	g0 = tu_group("g0");
-	idev0 = tu_bind_ok(ictx, tu_dev("d0"), &id0);
-	idev1 = tu_bind_ok(ictx, tu_dev("d1"), &id1);
-	assert_int_equal(tu_hwpt_alloc(ictx, id0, world_get()->ioas_id[0], 0,
-				       &hid), 0);
+	boot_shared_group(&ictx, &g0, &idev0, &id0, &idev1, &id1);
+	alloc_on_ioas0(ictx, id0, &hid);
 	hwpt = tu_hwpt(ictx, hid);
 
 	/* Not attached: a silent no-op */
@@ -1225,15 +1232,9 @@ static void fact21_replace(void **state)
 	u32 id0, id1, aid, bid, pt;
 
 	(void)state;
-	tu_boot(W_TWO_IOAS);
-	ictx = tu_ctx(0);
-	g0 = tu_group("g0");
-	idev0 = tu_bind_ok(ictx, tu_dev("d0"), &id0);
-	idev1 = tu_bind_ok(ictx, tu_dev("d1"), &id1);
-	assert_int_equal(tu_hwpt_alloc(ictx, id0, world_get()->ioas_id[0], 0,
-				       &aid), 0);
-	assert_int_equal(tu_hwpt_alloc(ictx, id0, world_get()->ioas_id[0], 0,
-				       &bid), 0);
+	boot_shared_group(&ictx, &g0, &idev0, &id0, &idev1, &id1);
+	alloc_on_ioas0(ictx, id0, &aid);
+	alloc_on_ioas0(ictx, id0, &bid);
 	a = tu_hwpt(ictx, aid);
 	b = tu_hwpt(ictx, bid);
 
