@@ -29,6 +29,7 @@ static const char *const kind_names[SIM_F_NR] = {
 	[SIM_F_GATE] = "gate",
 	[SIM_F_CONSISTENCY] = "consistency",
 	[SIM_F_DOUBLE_FREE] = "double-free",
+	[SIM_F_UNMODELLED] = "unmodelled",
 };
 
 /* Records a finding; returns it, or NULL if it was dropped. */

@@ -455,9 +455,19 @@ struct file *sim_file_alloc(void (*release)(struct file *), void *data,
 static void file_release(struct file *file, const struct sim_site *site)
 {
 	file->released = true;
-	if (file->release)
+	if (file->f_op && file->f_op->release)
+		file->f_op->release(NULL, file);
+	else if (file->release)
 		file->release(file);
 	sim_free(file, site);
+}
+
+void sim_fput_sync(struct file *file, const struct sim_site *site)
+{
+	if (!__sim_deref(file, site))
+		return;
+	if (sim_refcount_sub_and_test(1, &file->f_count, site))
+		file_release(file, site);
 }
 
 void sim_fput(struct file *file, const struct sim_site *site)

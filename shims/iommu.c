@@ -61,7 +61,7 @@ static struct device *group_first_dev(const struct iommu_group *group)
 static bool domain_compatible(const struct iommu_domain *domain,
 			      const struct device *dev)
 {
-	return dev && dev->iommu && dev->iommu->iommu_dev == domain->iommu_dev;
+	return dev && dev->iommu && dev->iommu->instance == domain->iommu_dev;
 }
 
 /* A group's domain outside any user's control: default or blocking. */
@@ -399,17 +399,26 @@ struct iommu_domain *sim_iommu_paging_domain_alloc(struct device *dev,
 	if (!domain)
 		return ERR_PTR(-ENOMEM);
 	domain->type = IOMMU_DOMAIN_UNMANAGED;
-	domain->iommu_dev = dev->iommu->iommu_dev;
+	domain->iommu_dev = dev->iommu->instance;
 	domain->pasid_capable = pasid;
 	return domain;
 }
 
+/*
+ * The kernel frees through the domain's driver (domain->ops->free); a
+ * domain without ops (the model's) is freed here.
+ */
 void sim_iommu_domain_free(struct iommu_domain *domain,
 			   const struct sim_site *site)
 {
 	if (!domain)
 		return;
-	sim_free(domain, site);
+	if (!__sim_deref(domain, site))
+		return;
+	if (domain->ops && domain->ops->free)
+		domain->ops->free(domain);
+	else
+		sim_free(domain, site);
 }
 
 /* ------------------------------------------------- group attach handles */

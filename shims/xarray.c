@@ -283,6 +283,8 @@ int sim_xa_alloc(struct xarray *xa, u32 *id, void *entry,
 	}
 	if (!entry)
 		entry = XA_ZERO_ENTRY;
+	if (xa->sim_limit && limit.max > xa->sim_limit)
+		limit.max = xa->sim_limit;
 	/* ALLOC1 keeps index 0 busy for allocation. */
 	if ((xa->flags & XA_FLAGS_ALLOC1 & ~XA_FLAGS_ALLOC) && !min)
 		min = 1;
@@ -339,6 +341,36 @@ void *sim_xa_find(struct xarray *xa, unsigned long *index)
 		*index = xa->items[pos].index;
 		return xa->items[pos].entry;
 	}
+	return NULL;
+}
+
+/*
+ * Under xa_lock: replacing or erasing a present slot never allocates; a
+ * store at a new index may (a fault point, -ENOMEM reported as NULL with
+ * nothing stored, as xas_store() leaves the error in the xa_state).
+ */
+void *sim_xas_store(struct xa_state *xas, void *entry,
+		    const struct sim_site *site)
+{
+	struct xarray *xa;
+	unsigned int pos;
+	void *old;
+
+	if (!__sim_deref(xas, site) || !__sim_deref(xas->xa, site))
+		return NULL;
+	xa = xas->xa;
+	sim_lockdep_assert_spin(&xa->xa_lock, true, site);
+	pos = lower_bound(xa, xas->xa_index);
+	if (present(xa, pos, xas->xa_index)) {
+		old = xa->items[pos].entry;
+		if (entry)
+			xa->items[pos].entry = entry;
+		else
+			remove_at(xa, pos, site);
+		return old;
+	}
+	if (entry && !new_index_fails(xa, GFP_ATOMIC, site))
+		insert_at(xa, pos, xas->xa_index, entry, site);
 	return NULL;
 }
 

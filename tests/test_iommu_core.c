@@ -58,7 +58,8 @@ static struct device *mkdev(const char *name, bool iommu,
 				       SIM_CLASS_WORLD, "dev_iommu", FIX);
 		assert_non_null(dev->iommu);
 		memset(dev->iommu, 0, sizeof(*dev->iommu));
-		dev->iommu->iommu_dev = iommu_dev;
+		dev->iommu->instance = iommu_dev;
+		dev->iommu->iommu_dev = sim_iommu_device(iommu_dev);
 		dev->iommu->caps = BIT(IOMMU_CAP_CACHE_COHERENCY);
 		dev->iommu->max_pasids = max_pasids;
 	}

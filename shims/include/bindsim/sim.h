@@ -79,6 +79,8 @@ enum sim_finding_kind {
 	/* object table / igroup / attach / users disagree */
 	SIM_F_CONSISTENCY,
 	SIM_F_DOUBLE_FREE,	/* double free or free of an unknown pointer */
+	/* the code reached a kernel path bindsim does not simulate */
+	SIM_F_UNMODELLED,
 	SIM_F_NR
 };
 
@@ -110,6 +112,15 @@ void sim_clear_findings(void);
 const char *sim_finding_kind_name(enum sim_finding_kind kind);
 /* Parses a kind name ("leak", "double-free", ...); -1 if unknown. */
 int sim_finding_kind_parse(const char *name);
+
+/*
+ * The compiled kernel code called something bindsim does not simulate
+ * (vIOMMU, fault queues, page pinning, ...): a finding, so that such a path
+ * is never a silent success. The caller then refuses (-EOPNOTSUPP).
+ */
+#define sim_unmodelled()						\
+	sim_report(SIM_F_UNMODELLED, SIM_SITE("unmodelled"),		\
+		   "%s() is not simulated by bindsim", __func__)
 
 /* ------------------------------------------------------------------- oops */
 

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: custom. struct device reduced to what iommufd and the iommu core
+ * read, plus the world's per-device facts (MSI isolation, reserved
+ * regions) that the kernel would get from the irq domain and the driver.
+ */
 #ifndef _LINUX_DEVICE_H
 #define _LINUX_DEVICE_H
 
+#include <linux/module.h>
 #include <linux/types.h>
 
 struct iommu_group;
@@ -23,8 +29,10 @@ struct iommu_resv_region {
 #define SIM_MAX_RESV 2
 
 /* Per-device IOMMU data, present only when an IOMMU driver probed it. */
+struct iommu_device;
 struct dev_iommu {
-	unsigned int iommu_dev;		/* IOMMU instance index */
+	struct iommu_device *iommu_dev;	/* the IOMMU instance (its driver) */
+	unsigned int instance;		/* bindsim: its index in the world */
 	unsigned long caps;		/* BIT(enum iommu_cap) */
 	u32 max_pasids;			/* 0: no PASID support */
 };

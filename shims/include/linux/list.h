@@ -39,6 +39,25 @@ static inline void list_del_init(struct list_head *node)
 	INIT_LIST_HEAD(node);
 }
 
+static inline void list_add(struct list_head *node, struct list_head *head)
+{
+	node->next = head->next;
+	node->prev = head;
+	head->next->prev = node;
+	head->next = node;
+}
+
+static inline bool list_is_last(const struct list_head *node,
+				const struct list_head *head)
+{
+	return node->next == head;
+}
+
+#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
+#define list_first_entry(ptr, type, member)				\
+	list_entry((ptr)->next, type, member)
+
 static inline bool list_empty(const struct list_head *head)
 {
 	return head->next == head;

@@ -3,6 +3,7 @@
 #define _LINUX_LOCKDEP_H
 
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 
 /* A SIM_F_LOCK finding when the lock's held state is not as asserted. */
 void sim_lockdep_assert_mutex(const struct mutex *lock, bool held,
@@ -10,9 +11,17 @@ void sim_lockdep_assert_mutex(const struct mutex *lock, bool held,
 void sim_lockdep_assert_spin(const spinlock_t *lock, bool held,
 			     const struct sim_site *site);
 
+static inline void sim_lockdep_assert_rwsem(const struct rw_semaphore *sem,
+					    bool held,
+					    const struct sim_site *site)
+{
+	sim_lockdep_assert_mutex(&sem->lock, held, site);
+}
+
 #define __sim_lockdep_assert(l, held, w)				\
 	_Generic((l),							\
 		 struct mutex *: sim_lockdep_assert_mutex,		\
+		 struct rw_semaphore *: sim_lockdep_assert_rwsem,	\
 		 spinlock_t *: sim_lockdep_assert_spin)((l), (held),	\
 							SIM_SITE(w))
 #define lockdep_assert_held(l)						\

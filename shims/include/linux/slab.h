@@ -22,11 +22,16 @@
 #define kmalloc(size, gfp)						\
 	sim_alloc((size), (gfp), SIM_CLASS_KERNEL, NULL,		\
 		  SIM_FAULT_SITE("kmalloc"))
-/* Typed allocation, as the newer kernel's kzalloc_obj(); tag = type name. */
-#define kzalloc_obj(type, gfp)						\
-	((type *)sim_alloc(sizeof(type), (gfp) | __GFP_ZERO,		\
-			   SIM_CLASS_KERNEL, #type,			\
-			   SIM_FAULT_SITE("kzalloc")))
+/*
+ * Typed allocation, as the kernel's kzalloc_obj(): the argument is a type
+ * or an expression of the type to allocate, the gfp flags are optional
+ * (GFP_KERNEL). The census tag is the argument's text.
+ */
+#define kzalloc_obj(x, ...) __sim_kzalloc_obj(x, ##__VA_ARGS__, GFP_KERNEL)
+#define __sim_kzalloc_obj(x, gfp, ...)					\
+	((__typeof__(x) *)sim_alloc(sizeof(x), (gfp) | __GFP_ZERO,	\
+				    SIM_CLASS_KERNEL, #x,		\
+				    SIM_FAULT_SITE("kzalloc")))
 /* bindsim extension: a tag computed at run time (object type names). */
 #define kzalloc_tagged(size, gfp, tag)					\
 	sim_alloc((size), (gfp) | __GFP_ZERO, SIM_CLASS_KERNEL, (tag),	\

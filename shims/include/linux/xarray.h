@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: custom (a simulated xarray with the kernel's contract), plus
+ * duplicates of its constants and type names.
+ */
 #ifndef _LINUX_XARRAY_H
 #define _LINUX_XARRAY_H
 
@@ -34,7 +38,14 @@ struct xarray {
 	unsigned int nr;
 	unsigned int cap;
 	struct xa_item *items;		/* sorted by index, sim heap */
+	u32 sim_limit;			/* bindsim: max id of xa_alloc, 0: none */
 };
+
+/* A world's bound on the ids xa_alloc() hands out (see sim/target.h). */
+static inline void sim_xa_set_limit(struct xarray *xa, u32 max)
+{
+	xa->sim_limit = max;
+}
 
 #define XA_FLAGS_ALLOC 0x1u
 #define XA_FLAGS_ALLOC1 0x3u
@@ -135,6 +146,45 @@ void *sim_xa_raw(const struct xarray *xa, unsigned long index);
 #define xa_release(xa, i)						\
 	((void)sim_xa_cmpxchg((xa), (i), XA_ZERO_ENTRY, NULL, 0, false,	\
 			      SIM_SITE("xa_release")))
+
+/* Marks: only XA_PRESENT (any present entry) is simulated. */
+typedef unsigned int xa_mark_t;
+#define XA_PRESENT ((xa_mark_t)8U)
+
+/* The next present, non-reserved entry after *index, up to max. */
+static inline void *xa_find_after(struct xarray *xa, unsigned long *index,
+				  unsigned long max, xa_mark_t filter)
+{
+	unsigned long i = *index + 1;
+	void *entry;
+
+	(void)filter;
+	if (*index == ~0UL)
+		return NULL;
+	entry = sim_xa_find(xa, &i);
+	if (!entry || i > max)
+		return NULL;
+	*index = i;
+	return entry;
+}
+
+/*
+ * The advanced API, as iommufd's main.c uses it under xa_lock(): an
+ * xa_state names one index; xas_load() and xas_store() see and return the
+ * raw slot (a reservation is XA_ZERO_ENTRY, not NULL).
+ */
+struct xa_state {
+	struct xarray *xa;
+	unsigned long xa_index;
+};
+
+#define XA_STATE(name, array, index)					\
+	struct xa_state name = { .xa = (array), .xa_index = (index) }
+#define xas_load(xas) sim_xa_raw((xas)->xa, (xas)->xa_index)
+void *sim_xas_store(struct xa_state *xas, void *entry,
+		    const struct sim_site *site);
+#define xas_store(xas, entry)						\
+	sim_xas_store((xas), (entry), SIM_FAULT_SITE("xas_store"))
 
 #define xa_for_each(xa, index, entry)					\
 	for ((index) = 0, (entry) = sim_xa_find((xa), &(index)); (entry); \
