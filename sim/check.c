@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/fs.h>
+
 #include "iommufd_private.h"
 #include "check.h"
+#include "target.h"
 
 /* ------------------------------------------------------------ canonical */
 
@@ -184,7 +187,7 @@ static void canon_object(struct canon *c, const struct world *w,
 
 		cput(c, " pasid_compat", hp->common.pasid_compat);
 		cput(c, " auto", hp->auto_domain);
-		cput(c, " domain_added", hp->domain_added);
+		cput(c, " domain_added", target_hwpt_filled(hp));
 		cput(c, " listed", !list_empty(&hp->hwpt_item));
 		cput(c, " ioas", obj_id(hp->ioas));
 		cput(c, " domain", hp->common.domain ?
@@ -195,12 +198,14 @@ static void canon_object(struct canon *c, const struct world *w,
 		struct iommufd_ioas *ioas =
 			container_of(obj, struct iommufd_ioas, obj);
 		struct iommufd_hwpt_paging *hp;
-		struct iopt_reserved *r;
+		struct target_resv r[16];
+		unsigned int i, n;
 
-		cput(c, " nr_domains", ioas->iopt.nr_domains);
-		list_for_each_entry(r, &ioas->iopt.reserved, node) {
-			cput(c, " resv.start", r->start);
-			cput(c, " resv.owner", dev_index(w, r->owner) + 1);
+		cput(c, " nr_domains", target_ioas_nr_domains(ioas));
+		n = target_ioas_resv(ioas, r, ARRAY_SIZE(r));
+		for (i = 0; i < n && i < ARRAY_SIZE(r); i++) {
+			cput(c, " resv.start", r[i].start);
+			cput(c, " resv.owner", dev_index(w, r[i].owner) + 1);
 		}
 		list_for_each_entry(hp, &ioas->hwpt_list, hwpt_item)
 			cput(c, " hwpt", hp->common.obj.id);
@@ -385,6 +390,32 @@ char *canon_text(void)
 }
 
 /* ------------------------------------------------------------- findings */
+
+/*
+ * What a leaked block is: its census tag, or for an untagged iommufd
+ * object (the tree's _iommufd_object_alloc() uses plain kzalloc) the
+ * struct its object header says it is.
+ */
+static const char *leak_name(const struct sim_alloc_info *info)
+{
+	const struct iommufd_object *obj = info->ptr;
+
+	if (info->tag)
+		return info->tag;
+	if (!info->site || strcmp(info->site->func, "_iommufd_object_alloc") ||
+	    info->size < sizeof(*obj))
+		return "(untyped)";
+	switch (obj->type) {
+	case IOMMUFD_OBJ_DEVICE:
+		return "iommufd_device";
+	case IOMMUFD_OBJ_HWPT_PAGING:
+		return "iommufd_hwpt_paging";
+	case IOMMUFD_OBJ_IOAS:
+		return "iommufd_ioas";
+	default:
+		return "iommufd_object";
+	}
+}
 
 static void site_where(const struct sim_site *s, char *buf, size_t len)
 {
@@ -792,8 +823,7 @@ void check_teardown(struct check_result *out, void *scratch)
 		site_where(info[i].site, where, sizeof(where));
 		check_add(out, SIM_F_LEAK, name, where,
 			  "unreferenced object %s (%zu bytes) after closing "
-			  "everything", info[i].tag ? info[i].tag : "?",
-			  info[i].size);
+			  "everything", leak_name(&info[i]), info[i].size);
 		if (out->nr && !strcmp(out->f[out->nr - 1].where, where))
 			snprintf(out->f[out->nr - 1].alloc,
 				 sizeof(out->f[0].alloc),

@@ -11,6 +11,7 @@
 
 #include "explore.h"
 #include "fuzzio.h"
+#include "target.h"
 
 static const char usage[] =
 	"usage: bindsim COMMAND [OPTIONS]\n"
@@ -30,9 +31,10 @@ static const char usage[] =
 	"  sites                     every fault site in this binary\n"
 	"  encode FILE [-o OUT|--hex] | decode FILE | fuzz-import DIR [--out D]\n"
 	"                            fuzzer byte form (see fuzz/README.md)\n"
+	"  version                   revision, target and the tree compiled\n"
 	"  help                      this text\n"
 	"\n"
-	"This binary is revision '%s' of the model.\n";
+	"This binary is revision '%s' of the %s.\n";
 
 static int die_usage(const char *msg, const char *arg)
 {
@@ -153,7 +155,7 @@ static int cmd_explore(int argc, char **argv)
 			out = v;
 			a++;
 		} else if (!strcmp(argv[a], "--help")) {
-			printf(usage, bindsim_revision());
+			printf(usage, bindsim_revision(), target_kind);
 			return 0;
 		} else {
 			return die_usage("unknown or incomplete option",
@@ -494,7 +496,7 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (argc > 2 && !strcmp(argv[2], "--help") &&
 	    strcmp(cmd, "explore")) {
-		printf(usage, bindsim_revision());
+		printf(usage, bindsim_revision(), target_kind);
 		return 0;
 	}
 	if (!strcmp(cmd, "explore"))
@@ -513,9 +515,14 @@ int main(int argc, char **argv)
 		return cmd_sites();
 	if (fuzzio_command(cmd))
 		return fuzzio_main(cmd, argc - 2, argv + 2);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("bindsim revision %s, target %s\n", bindsim_revision(),
+		       target_describe());
+		return 0;
+	}
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
 	    !strcmp(cmd, "-h")) {
-		printf(usage, bindsim_revision());
+		printf(usage, bindsim_revision(), target_kind);
 		return 0;
 	}
 	return die_usage("unknown command", cmd);

@@ -6,7 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bindsim/params.h>
+
+#include <linux/fs.h>
+
 #include "iommufd_private.h"
+#include "target.h"
 #include "ops.h"
 
 static const char *const op_names[OP_NR] = {
@@ -525,17 +530,16 @@ static int op_dispatch(const struct op *op, struct op_result *res)
 			return -EBADF;
 		res->applicable = true;
 		if (op->kind == OP_HWPT_ALLOC) {
-			rc = iommufd_hwpt_alloc_ioctl(ictx, op->id, op->id2,
-						      op->flags ?
-						      IOMMU_HWPT_ALLOC_PASID :
-						      0,
-						      &id);
+			rc = target_hwpt_alloc(ictx, op->id, op->id2,
+					       op->flags ?
+					       IOMMU_HWPT_ALLOC_PASID : 0,
+					       &id);
 			if (!rc)
 				res->out_id = id;
 			return rc;
 		}
 		if (op->kind == OP_DESTROY)
-			return iommufd_destroy(ictx, op->id);
+			return target_destroy(ictx, op->id);
 		w->ctx[op->ctx] = NULL;
 		fput(ictx->file);
 		return 0;
@@ -586,6 +590,8 @@ void op_run(const struct op *op, const struct op_fault *fault,
 		return;
 	}
 	sim_oops_arm(&env);
+	/* module parameters follow the world's settings (snapshotted) */
+	sim_params_load(&sim_kernel()->settings);
 	sim_fault_begin();
 	res->ret = op_dispatch(op, res);
 	sim_fault_end();

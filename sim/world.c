@@ -23,7 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/fs.h>
+#include <linux/slab.h>
+
 #include "iommufd_private.h"
+#include "target.h"
 #include "world.h"
 
 const char world_default_text[] =
@@ -644,7 +648,8 @@ int world_boot(const struct world_spec *spec, unsigned int boot)
 		return -EINVAL;
 	sim_heap_reset();
 	sim_transient_reset();
-	iommufd_lockdep_init();
+	if (target_boot())
+		return -EFAULT;
 	sim_kernel()->settings = spec->boots[boot];
 
 	w = sim_alloc(sizeof(*w), __GFP_ZERO, SIM_CLASS_WORLD, "world",
@@ -677,7 +682,8 @@ int world_boot(const struct world_spec *spec, unsigned int boot)
 					       SIM_CLASS_WORLD, "dev_iommu",
 					       SIM_SITE("world_boot"));
 			memset(dev->iommu, 0, sizeof(*dev->iommu));
-			dev->iommu->iommu_dev = d->iommu_dev;
+			dev->iommu->instance = d->iommu_dev;
+			dev->iommu->iommu_dev = sim_iommu_device(d->iommu_dev);
 			dev->iommu->max_pasids = d->max_pasids;
 			if (d->coherent)
 				dev->iommu->caps |=
@@ -699,7 +705,7 @@ int world_boot(const struct world_spec *spec, unsigned int boot)
 	for (i = 0; i < spec->nr_ctxs; i++) {
 		const struct w_ctx_spec *c = &spec->ctxs[i];
 
-		w->ctx[i] = iommufd_fops_open();
+		w->ctx[i] = target_open();
 		if (IS_ERR(w->ctx[i]))
 			return PTR_ERR(w->ctx[i]);
 		w->alive[i] = w->ctx[i];
@@ -709,22 +715,18 @@ int world_boot(const struct world_spec *spec, unsigned int boot)
 			sim_alloc_lookup(w->ctx[i], &info);
 			w->ctx_tag = info.tag;
 		}
-		w->ctx[i]->sim_id_max = c->id_max && c->id_max < spec->id_max ?
-					c->id_max : spec->id_max;
+		target_set_id_limit(w->ctx[i], c->id_max &&
+				    c->id_max < spec->id_max ?
+				    c->id_max : spec->id_max);
 		if (!c->ioas)
 			continue;
-		if (iommufd_ioas_alloc_ioctl(w->ctx[i], &w->ioas_id[i]))
+		if (target_ioas_alloc(w->ctx[i], &w->ioas_id[i]))
 			return -ENOMEM;
-		for (k = 0; k < c->nr_maps; k++) {
-			struct iommufd_object *obj;
-
-			obj = iommufd_get_object(w->ctx[i], w->ioas_id[i],
-						 IOMMUFD_OBJ_IOAS);
-			iopt_map_range(&container_of(obj, struct iommufd_ioas,
-						     obj)->iopt,
-				       c->maps[k].start, c->maps[k].length);
-			iommufd_put_object(w->ctx[i], obj);
-		}
+		for (k = 0; k < c->nr_maps; k++)
+			if (target_ioas_map_fixed(w->ctx[i], w->ioas_id[i],
+						  c->maps[k].start,
+						  c->maps[k].length))
+				return -EINVAL;
 	}
 	/* Boot itself must be clean */
 	if (sim_nr_findings())

@@ -167,7 +167,7 @@ fi
 # ---------------------------------------------------------------- revisions
 
 rev=$("$B" help |
-	sed -n "s/^This binary is revision '\(.*\)' of the model\.$/\1/p")
+	sed -n "s/^This binary is revision '\(.*\)' of the [a-z]*\.$/\1/p")
 cat >"$tmp/clean.repro" <<EOF
 revision $rev
 world default

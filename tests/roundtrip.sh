@@ -105,7 +105,7 @@ else
 fi
 
 ref_rev=$("$REF" help |
-	sed -n "s/^This binary is revision '\(.*\)' of the model\.$/\1/p")
+	sed -n "s/^This binary is revision '\(.*\)' of the [a-z]*\.$/\1/p")
 sed "s/^revision .*/revision $ref_rev/" "$R" >"$tmp/as-ref.repro"
 "$REF" replay "$tmp/as-ref.repro" >"$tmp/asref.out" 2>&1
 rc=$?
