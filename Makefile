@@ -57,6 +57,10 @@ $(B)/libbindsim.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(B)/libshims.a: $(SHIM_SRCS:%.c=$(B)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
 $(B)/libcore.a: $(CORE_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
