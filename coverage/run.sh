@@ -9,7 +9,9 @@
 #  2. runs every CMocka binary build/cov/tests/test_*
 #  3. runs the explorer with --sites: default and vfio worlds to closure,
 #     the large world to depth COV_LARGE_DEPTH (4); the outputs stay in
-#     build/cov/explore/ for coverage/fault-sites.sh --runs
+#     build/cov/explore/ for coverage/fault-sites.sh --runs; the same for
+#     the kernel tree target (build/cov/tree/bindsim) in
+#     build/cov/explore-tree/ when it was built
 #  4. replays tests/repro/*.repro whose `revision` line names this binary's
 #     revision (reference); reproducers of other revisions are skipped
 #  5. gcovr over model/ and shims/ (--exclude-unreachable-branches):
@@ -65,30 +67,43 @@ done
 step "$nr_tests unit test binaries run"
 
 # ------------------------------------------------------------ 3. explorer
-# explore NAME ARGS...: one run, --sites table kept in $RUNS/NAME.txt
+# explore DIR NAME BIN ARGS...: one run, --sites table kept in DIR/NAME.txt
 explore() {
-	local name=$1 rc
-	shift
-	"$BIN" explore "$@" --sites >"$RUNS/$name.txt" 2>"$RUNS/$name.err"
+	local dir=$1 name=$2 bin=$3 rc
+	shift 3
+	"$bin" explore "$@" --sites >"$dir/$name.txt" 2>"$dir/$name.err"
 	rc=$?
 	case $rc in
 	0) ;;
 	1) echo "coverage: note: explorer findings in $name (see" \
-		"$RUNS/$name.txt; check-explore gates them)" ;;
-	*) cat "$RUNS/$name.err" >&2
-	   die "bindsim explore $* failed (exit $rc)" ;;
+		"$dir/$name.txt; the verdict gates judge them)" ;;
+	*) cat "$dir/$name.err" >&2
+	   die "$bin explore $* failed (exit $rc)" ;;
 	esac
-	echo "$name $*" >>"$RUNS/runs.part"
-	step "explore $name: $(sed -n 's/^  states *//p' "$RUNS/$name.txt" |
+	echo "$name $*" >>"$dir/runs.part"
+	step "explore $name: $(sed -n 's/^  states *//p' "$dir/$name.txt" |
 		tr -s ' ') states"
 }
-explore default --closure
-explore vfio --world worlds/vfio.world --closure
-explore large --world worlds/large.world --depth "$LARGE_DEPTH"
-"$BIN" sites >"$RUNS/sites.txt" || die "bindsim sites failed"
+# explore_all DIR BIN: the three worlds and the site list, for one target
+explore_all() {
+	explore "$1" default "$2" --closure
+	explore "$1" vfio "$2" --world worlds/vfio.world --closure
+	explore "$1" large "$2" --world worlds/large.world --depth "$LARGE_DEPTH"
+	"$2" sites >"$1/sites.txt" || die "$2 sites failed"
+}
+explore_all "$RUNS" "$BIN"
+# The kernel tree target, when built (make check-coverage builds it)
+TREE_BIN=$B/tree/bindsim
+TREE_RUNS=$B/explore-tree
+rm -rf "$TREE_RUNS"
+if [ -x "$TREE_BIN" ]; then
+	mkdir -p "$TREE_RUNS"
+	explore_all "$TREE_RUNS" "$TREE_BIN"
+	mv "$TREE_RUNS/runs.part" "$TREE_RUNS/runs"
+fi
 
 # --------------------------------------------------------- 4. reproducers
-rev=$("$BIN" help | sed -n "s/^This binary is revision '\(.*\)' of the model.*/\1/p")
+rev=$("$BIN" help | sed -n "s/^This binary is revision '\(.*\)' of the .*/\1/p")
 [ -n "$rev" ] || die "cannot read the revision of $BIN"
 replayed=0 skipped=0 mismatched=0
 shopt -s nullglob
@@ -116,10 +131,11 @@ echo "repro $replayed replayed, $skipped skipped" >>"$RUNS/runs.part"
 # --------------------------------------------------------------- 5. gcovr
 rm -rf "$OUT/html"
 mkdir -p "$OUT/html"
-if ! gcovr -r . --filter 'model/' --filter 'shims/' \
+if ! gcovr -r . --filter 'model/' --filter 'shims/' --filter 'ktree/' \
+	--filter "$B/tree/src/" \
 	"${GCOVR_POLICY[@]}" \
 	--html-details "$OUT/html/index.html" \
-	--html-title "bindsim coverage (model/, shims/)" \
+	--html-title "bindsim coverage (model/, shims/, ktree/, the tree)" \
 	--json-summary "$OUT/summary.json" --json-summary-pretty \
 	--cobertura "$OUT/cobertura.xml" \
 	--json "$B/coverage.json" \
@@ -133,7 +149,8 @@ mv "$RUNS/runs.part" "$RUNS/runs"
 
 # --------------------------------------------------------------- 6. table
 echo
-echo "coverage of model/ and shims/: $nr_tests unit test binaries;" \
+echo "coverage of model/, shims/, ktree/ and the tree's files:" \
+	"$nr_tests unit test binaries;" \
 	"explorer: default, vfio to closure, large to depth $LARGE_DEPTH;" \
 	"$replayed reproducers"
 coverage/table.py "$OUT/summary.json" || die "cannot read $OUT/summary.json"
