@@ -97,13 +97,29 @@ check:
 		$(MAKE) --no-print-directory $$t || fail=1; \
 	done; exit $$fail
 
-# The main job: build and explore the default world.
+# The main job: build and explore the default world, on the kernel tree
+# when there is one (scripts/fetch-tree), else on the built-in model.
+# Findings are its output, not a failure of the job (bindsim exits 1 for
+# scripts; here only a crash or bad input, exit 2 and up, fails).
 explore: $(BINDSIM)
-	$(BINDSIM) explore --closure
+	@if [ -f $(KSRC)/drivers/iommu/iommufd/device.c ]; then \
+		$(MAKE) --no-print-directory tree || exit 2; \
+		bin=build/$(FLAVOUR)/tree/bindsim; \
+	else \
+		echo "bindsim: no kernel tree at $(KSRC) (scripts/fetch-tree," \
+		     "or KSRC=): exploring the built-in model"; \
+		bin=$(BINDSIM); \
+	fi; \
+	$$bin version; rc=0; $$bin explore --closure $(EXPLORE_ARGS) || rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "explore: findings above" \
+		"(reproducers: $$bin explore --closure --out DIR)"; fi; \
+	[ $$rc -le 1 ]
 
 help:
 	@echo "make                build build/plain/bindsim and the tests"
-	@echo "make explore        explore the default world to closure"
+	@echo "make explore        explore the default world to closure on the"
+	@echo "                    kernel tree (build/ksrc or KSRC=), else on"
+	@echo "                    the built-in model"
 	@echo "make check          every test and gate (ASan+UBSan tests,"
 	@echo "                    explorer, revisions, mutants, fuzz smoke,"
 	@echo "                    coverage)"

@@ -69,3 +69,58 @@ check-tree: ktree-need
 		tree-mutants
 	@$(MAKE) --no-print-directory FLAVOUR=asan tree
 	@scripts/check-revisions --tree asan verdicts repro mutants
+
+## make tree-fuzz-smoke  CI: AFL++ for FUZZ_SECS (20) on the tree from
+##                     fuzz/seeds; every crash must triage to a finding
+##                     pinned for the tree reference (revisions/tree/verdicts)
+TFZ_DIR := build/fuzz-afl-tree
+TFZ_BIN := $(TFZ_DIR)/fuzz_ops
+.PHONY: tree-fuzz-smoke
+CHECK_TARGETS += tree-fuzz-smoke
+
+$(TFZ_BIN): $(filter-out build/$(FLAVOUR)/libshims.a,$(KTREE_DEPS)) \
+		fuzz/fuzz_ops.c $(wildcard shims/*.c)
+	@# AFL++ 4.04c's default PCGUARD instrumentation miscompiles a loop of
+	@# shims/xarray.c in this binary (a select's guard index taken from the
+	@# loop counter: SIGSEGV in lower_bound on every input); CLASSIC is fine
+	@AFL_LLVM_INSTRUMENT=CLASSIC FLAVOUR=afl AFL_QUIET=1 \
+		scripts/build-tree reference - $(TFZ_DIR)
+
+tree-fuzz-smoke: ktree-need $(TFZ_BIN)
+	@$(MAKE) --no-print-directory FLAVOUR=plain tree
+	@rm -rf $(TFZ_DIR)/smoke $(TFZ_DIR)/triage
+	@$(FZ_AFL_ENV) AFL_NO_UI=1 afl-fuzz -i $(FZ_SEEDS) -o $(TFZ_DIR)/smoke \
+		-x $(FZ_DICT) -V $(call fz_secs,20) -- $(TFZ_BIN) \
+		> $(TFZ_DIR)/smoke.log 2>&1 < /dev/null || \
+		{ tail -30 $(TFZ_DIR)/smoke.log; \
+		  echo "gate FAILED: tree-fuzz-smoke: afl-fuzz did not run"; exit 1; }
+	@s=$(TFZ_DIR)/smoke/default/fuzzer_stats; \
+	msg="execs_per_sec $(call fz_stat,execs_per_sec,$$s)"; \
+	msg="$$msg, stability $(call fz_stat,stability,$$s)"; \
+	msg="$$msg, saved_crashes $(call fz_stat,saved_crashes,$$s)"; \
+	echo "tree-fuzz-smoke: $$msg"; \
+	build/plain/tree/bindsim fuzz-import $(TFZ_DIR)/smoke/default/crashes \
+		--out $(TFZ_DIR)/triage > $(TFZ_DIR)/triage.log 2>&1; \
+	known=$$(sed -n 's/^reference [^ ]* //p' revisions/tree/verdicts | \
+		tr ';' '\n' | sed 's/^ *//; s/ *$$//' | grep -v '^clean$$' | \
+		sort -u); \
+	bad=0; for r in $(TFZ_DIR)/triage/*.repro; do \
+		[ -e "$$r" ] || continue; \
+		sig=$$(sed -n 's/^expect //p' $$r); \
+		printf '%s\n' "$$known" | grep -qxF "$$sig" && continue; \
+		echo "tree-fuzz-smoke: new finding '$$sig': $$r"; bad=1; \
+	done; \
+	if [ $$bad -ne 0 ]; then \
+		echo "gate FAILED: tree-fuzz-smoke: a crash is not a pinned finding"; \
+		exit 1; \
+	fi; \
+	echo "gate ok: tree-fuzz-smoke: AFL++ $(call fz_secs,20) s on the tree," \
+		"every crash a pinned finding ($$msg;" \
+		"triaged: $$(ls $(TFZ_DIR)/triage 2>/dev/null | tr '\n' ' '))"
+
+## make check-setup    scripts/setup and scripts/fetch-tree contracts,
+##                     offline (tests/setup.sh)
+.PHONY: check-setup
+CHECK_TARGETS += check-setup
+check-setup:
+	@bash tests/setup.sh
