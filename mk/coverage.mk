@@ -13,13 +13,19 @@ COV_RUNS := build/cov/explore
 
 coverage:
 	@$(MAKE) --no-print-directory FLAVOUR=cov all
+	@$(MAKE) --no-print-directory FLAVOUR=cov tree
 	@coverage/run.sh
 
-# Both gates always run, so one failure does not hide the other.
+# The gates always all run, so one failure does not hide another.
 coverage-gates:
 	@fail=0; \
 	coverage/gate.sh || fail=1; \
 	coverage/fault-sites.sh --runs $(COV_RUNS) || fail=1; \
+	if [ -r $(COV_RUNS)-tree/runs ]; then \
+		coverage/fault-sites.sh --runs $(COV_RUNS)-tree \
+			--exclude coverage/fault-sites-tree.exclude \
+			--out coverage/fault-sites-tree.txt || fail=1; \
+	fi; \
 	exit $$fail
 
 coverage-gate:
@@ -31,6 +37,8 @@ coverage-gate:
 check-coverage:
 	@$(MAKE) --no-print-directory FLAVOUR=cov all || \
 		{ echo "gate FAILED: coverage: the cov build failed"; exit 1; }
+	@$(MAKE) --no-print-directory FLAVOUR=cov tree || \
+		{ echo "gate FAILED: coverage: the cov tree build failed"; exit 1; }
 	@rc=0; coverage/run.sh || rc=$$?; \
 	if [ $$rc -ge 2 ]; then \
 		echo "gate FAILED: coverage: the measured runs failed" \
