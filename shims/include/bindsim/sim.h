@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
+ * Kind: custom. The simulated kernel's control surface (not a kernel header).
+ */
+/*
  * bindsim: the simulated kernel's control surface.
  *
  * The model includes <linux/...> headers and never this one directly

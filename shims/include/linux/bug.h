@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: custom. WARN_ON() and friends report a finding at the caller's site and
+ * return the condition, as the kernel does; the run goes on.
+ */
 #ifndef _LINUX_BUG_H
 #define _LINUX_BUG_H
 

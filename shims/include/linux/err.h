@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: duplicate. ERR_PTR()/PTR_ERR()/IS_ERR() (include/linux/err.h).
+ */
 #ifndef _LINUX_ERR_H
 #define _LINUX_ERR_H
 

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: custom. Files with a checked reference count, deferred release (task
+ * work) and file_operations; the types iommufd names.
+ */
 #ifndef _LINUX_FS_H
 #define _LINUX_FS_H
 

@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: duplicate of the kernel's helper macros (container_of, min_t,
+ * offsetofend, ...), plus custom capable()/add_taint() that read and write
+ * world state, and printk stubs.
+ */
 #ifndef _LINUX_KERNEL_H
 #define _LINUX_KERNEL_H
 

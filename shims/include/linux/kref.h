@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: custom. kref on the checked refcount_t (<linux/refcount.h>).
+ */
 #ifndef _LINUX_KREF_H
 #define _LINUX_KREF_H
 

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: duplicate. The doubly linked list (include/linux/list.h), the
+ * operations bindsim uses.
+ */
 #ifndef _LINUX_LIST_H
 #define _LINUX_LIST_H
 

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: custom. lockdep_assert_held()/_not_held() on the lock tracker.
+ */
 #ifndef _LINUX_LOCKDEP_H
 #define _LINUX_LOCKDEP_H
 

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: custom. Mutexes and spinlocks on the lock tracker (shims/lock.c).
+ */
 #ifndef _LINUX_MUTEX_H
 #define _LINUX_MUTEX_H
 

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: custom. refcount_t with the kernel's saturation semantics; breaches
+ * are findings (shims/refcount.c).
+ */
 #ifndef _LINUX_REFCOUNT_H
 #define _LINUX_REFCOUNT_H
 

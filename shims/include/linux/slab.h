@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: custom. The allocator: census, fault points, double-free checks.
+ */
 #ifndef _LINUX_SLAB_H
 #define _LINUX_SLAB_H
 

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kind: duplicate. The kernel's and uapi's integer types and annotations.
+ */
 #ifndef _LINUX_TYPES_H
 #define _LINUX_TYPES_H
 
