@@ -38,8 +38,17 @@ check-review:
 	@$(MAKE) --no-print-directory FLAVOUR=plain revisions mutants
 	@scripts/check-revisions verdicts repro mutants
 
-## make review         the review of V2 03/11: findings, reproducers, traces
-.PHONY: review
+## make review         the review of V2 03/11: findings, reproducers, traces,
+##                     on the kernel tree (the model without one)
+## make review-model   the same on the model and revisions/*.patch
+.PHONY: review review-model
 review:
+	@if [ -f $(KSRC)/drivers/iommu/iommufd/device.c ]; then \
+		$(MAKE) --no-print-directory FLAVOUR=plain tree-revisions && \
+		scripts/review --tree; \
+	else \
+		$(MAKE) --no-print-directory review-model; \
+	fi
+review-model:
 	@$(MAKE) --no-print-directory FLAVOUR=plain revisions
-	@scripts/review
+	@scripts/review --model
