@@ -655,7 +655,10 @@ iommufd_hw_pagetable_detach(struct iommufd_device *idev, ioasid_t pasid)
 		iopt_remove_reserved_iova(&hwpt_paging->ioas->iopt, idev->dev);
 	mutex_unlock(&igroup->lock);
 
-	/* The caller owns this reference and must put it */
+	/* Puts the users count the attach took; may destroy an auto hwpt */
+	iommufd_hw_pagetable_put(idev->ictx, hwpt);
+
+	/* Only a token now: the caller learns that something was detached */
 	return hwpt;
 }
 
@@ -1022,6 +1025,5 @@ void iommufd_device_detach(struct iommufd_device *idev, ioasid_t pasid)
 	hwpt = iommufd_hw_pagetable_detach(idev, pasid);
 	if (!hwpt)
 		return;
-	iommufd_hw_pagetable_put(idev->ictx, hwpt);
 	refcount_dec(&idev->obj.users);
 }

@@ -130,17 +130,9 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 	return hwpt_paging;
 
 out_detach:
-	if (immediate_attach) {
+	/* Detach puts the attach's users count, so abort sees users == 1 */
+	if (immediate_attach)
 		iommufd_hw_pagetable_detach(idev, pasid);
-		/*
-		 * bindsim deviation from mainline: the attach above took a
-		 * users reference that detach does not return. Mainline
-		 * leaves it, so iommufd_object_abort() WARNs and leaks the
-		 * hwpt; revisions/mainline-immediate-attach.patch restores
-		 * mainline.
-		 */
-		refcount_dec(&hwpt->obj.users);
-	}
 out_abort:
 	iommufd_object_abort_and_destroy(ictx, &hwpt->obj);
 	return ERR_PTR(rc);
@@ -192,8 +184,9 @@ out_put_idev:
 }
 
 /*
- * Put the hwpt reference that detach or replace returned. An automatic hwpt is
- * destroyed when this was its last user, so ioas->mutex must not be held.
+ * Put a users count of an attached hwpt: detach puts its own (53d0584eeb2c),
+ * change_pt the one replace returns. An automatic hwpt is destroyed when this
+ * was its last user, so ioas->mutex must not be held.
  */
 void iommufd_hw_pagetable_put(struct iommufd_ctx *ictx,
 			      struct iommufd_hw_pagetable *hwpt)
