@@ -888,10 +888,9 @@ iommufd_device_auto_get_domain(struct iommufd_device *idev, ioasid_t pasid,
 		goto out_unlock;
 	}
 
+	/* Flags 0: an auto domain is never PASID-compatible (7.3-rc7) */
 	hwpt_paging = iommufd_hwpt_paging_alloc(idev->ictx, ioas, idev, pasid,
-						pasid == IOMMU_NO_PASID ? 0 :
-						IOMMU_HWPT_ALLOC_PASID,
-						immediate_attach);
+						0, immediate_attach);
 	if (IS_ERR(hwpt_paging)) {
 		destroy_hwpt = ERR_CAST(hwpt_paging);
 		goto out_unlock;

@@ -1366,7 +1366,16 @@ static void fact22_pasid_compat(void **state)
 	tu_assert_unchanged(&before);
 	assert_null(tu_attach(igroup, 1));
 
+	/*
+	 * An auto domain is allocated with flags 0, so it is never
+	 * PASID-compatible: the new auto hwpt (id 5) is aborted
+	 */
 	tu_detach(idev, IOMMU_NO_PASID);
+	pt = world_get()->ioas_id[0];
+	assert_int_equal(tu_attach_pt(idev, 1, &pt), -EINVAL);
+	tu_expect_no_findings();
+	assert_null(tu_attach(igroup, 1));
+	assert_int_equal(tu_destroy(ictx, 5), -ENOENT);
 	tu_unbind(idev);
 	assert_int_equal(tu_destroy(ictx, pid), 0);
 	assert_int_equal(tu_destroy(ictx, nid), 0);
