@@ -11,18 +11,23 @@
 
 /*
  * In the merged series a noiommu device gets a paging domain that exists only
- * in software: it answers IOVA to PA queries but translates nothing.
+ * in software (hwpt_noiommu.c): it answers IOVA to PA queries but translates
+ * nothing. Its ops refuse every allocation flag, PASID included.
  */
-static struct iommu_domain *iommufd_noiommu_domain_alloc(bool pasid)
+static struct iommu_domain *noiommu_alloc_paging_flags(struct device *dev,
+							u32 flags)
 {
 	struct iommu_domain *domain;
+
+	(void)dev;
+	if (flags)
+		return ERR_PTR(-EOPNOTSUPP);
 
 	domain = kzalloc_obj(struct iommu_domain, GFP_KERNEL);
 	if (!domain)
 		return ERR_PTR(-ENOMEM);
 	domain->type = IOMMU_DOMAIN_UNMANAGED;
 	domain->iommu_dev = IOMMUFD_NOIOMMU_DEV;
-	domain->pasid_capable = pasid;
 	return domain;
 }
 
@@ -84,6 +89,7 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 
 	lockdep_assert_held(&ioas->mutex);
 
+	/* Flag checks precede the object; Assumption: PASID is the only flag */
 	if (flags & ~IOMMU_HWPT_ALLOC_PASID)
 		return ERR_PTR(-EOPNOTSUPP);
 
@@ -101,7 +107,7 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 	hwpt_paging->ioas = ioas;
 
 	if (iommufd_device_is_noiommu(idev))
-		hwpt->domain = iommufd_noiommu_domain_alloc(hwpt->pasid_compat);
+		hwpt->domain = noiommu_alloc_paging_flags(idev->dev, flags);
 	else
 		hwpt->domain = iommu_paging_domain_alloc_flags(
 			idev->dev, hwpt->pasid_compat);
@@ -153,9 +159,10 @@ int iommufd_hwpt_alloc_ioctl(struct iommufd_ctx *ictx, u32 dev_id, u32 pt_id,
 		return PTR_ERR(dev_obj);
 	idev = container_of(dev_obj, struct iommufd_device, obj);
 
+	/* An absent pt_id is -EINVAL here, unlike the -ENOENT of a dev_id */
 	pt_obj = iommufd_get_object(ictx, pt_id, IOMMUFD_OBJ_ANY);
 	if (IS_ERR(pt_obj)) {
-		rc = -ENOENT;
+		rc = -EINVAL;
 		goto out_put_idev;
 	}
 	if (pt_obj->type != IOMMUFD_OBJ_IOAS) {

@@ -1566,6 +1566,15 @@ static void fact25_noiommu_attach_bookkeeping_only(void **state)
 	a = tu_hwpt(ictx, aid);
 	b = tu_hwpt(ictx, bid);
 
+	/* The noiommu domain ops refuse every flag, after the object alloc */
+	assert_int_equal(tu_hwpt_alloc(ictx, id, ioas_id,
+				       IOMMU_HWPT_ALLOC_PASID, &pt),
+			 -EOPNOTSUPP);
+	tu_expect_no_findings();
+	assert_true(tu_sites_passed("_iommufd_object_alloc:kzalloc"));
+	assert_int_equal(tu_destroy(ictx, bid + 1), -ENOENT);
+	assert_int_equal(tu_list_count(&ioas->hwpt_list), 2);
+
 	/* Attach: bookkeeping, no handle, no reserved IOVA (would overlap) */
 	pt = aid;
 	assert_int_equal(tu_attach_pt(idev, IOMMU_NO_PASID, &pt), 0);

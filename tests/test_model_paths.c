@@ -542,7 +542,7 @@ static void ioas_alloc_and_map_failures(void **state)
 
 /*
  * IOMMU_HWPT_ALLOC: unknown flags -EOPNOTSUPP, a dev_id that is not a
- * device or a missing pt -ENOENT, a pt that is not an IOAS -EINVAL; no
+ * device -ENOENT, a missing pt or a pt that is not an IOAS -EINVAL; no
  * object, id or reference is left behind by any of them.
  */
 static void hwpt_alloc_bad_arguments(void **state)
@@ -579,7 +579,7 @@ static void hwpt_alloc_bad_arguments(void **state)
 	/* pt_id names the device, a hwpt, nothing */
 	assert_int_equal(tu_hwpt_alloc(ictx, id, id, 0, &out), -EINVAL);
 	assert_int_equal(tu_hwpt_alloc(ictx, id, hid, 0, &out), -EINVAL);
-	assert_int_equal(tu_hwpt_alloc(ictx, id, 77, 0, &out), -ENOENT);
+	assert_int_equal(tu_hwpt_alloc(ictx, id, 77, 0, &out), -EINVAL);
 	tu_expect_no_findings();
 	tu_assert_unchanged(&before);
 	assert_int_equal(out, 0xdead);
