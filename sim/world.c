@@ -39,7 +39,7 @@ const char world_default_text[] =
 	"resv=sw_msi:0x8000000+0x100000 ctxs=c0\n"
 	"device d1 group=g0 iommu=0 coherent pasids=2 "
 	"resv=sw_msi:0x8000000+0x100000\n"
-	"# an IOMMU without cache coherency: bind always fails\n"
+	"# an IOMMU without cache coherency: VFIO refuses to register it\n"
 	"device d3 group=g2 iommu=1 ctxs=c0\n"
 	"# a noiommu device behind an in-kernel driver (no VFIO gates)\n"
 	"device n1 group=none iommu=none driver=kernel ctxs=c0\n"

@@ -1769,7 +1769,8 @@ static void fact27_noiommu_igroup_release_skips_group(void **state)
  * Legacy VFIO: a device without an iommu_group registers (as noiommu, with
  * a fake group, a taint and a warning) only with CONFIG_VFIO_NOIOMMU and
  * enable_unsafe_noiommu_mode=1 at registration time; otherwise -EINVAL.
- * Using it needs CAP_SYS_RAWIO, otherwise -EPERM.
+ * Using it needs CAP_SYS_RAWIO, otherwise -EPERM. A device with a group
+ * registers only if its IOMMU is cache coherent (-EINVAL otherwise).
  */
 static void fact29_vfio_noiommu_registration(void **state)
 {
@@ -1781,8 +1782,9 @@ static void fact29_vfio_noiommu_registration(void **state)
 	u32 devid = 0xdead;
 
 	(void)state;
-	tu_boot("group g0\n"
+	tu_boot("group g0 g1\n"
 		"device d0 group=g0 iommu=0 coherent msi driver=kernel\n"
+		"device i0 group=g1 iommu=0 msi driver=kernel\n"
 		"device n0 group=none iommu=none driver=kernel\n"
 		"ctx c0\n"
 		"boot CONFIG_VFIO_NOIOMMU=1 enable_unsafe_noiommu_mode=0 "
@@ -1803,6 +1805,13 @@ static void fact29_vfio_noiommu_registration(void **state)
 	assert_true(vd->registered);
 	assert_false(vd->noiommu);
 	assert_int_equal(sim_kernel()->taint, 0);
+
+	/* Unless its IOMMU lacks cache coherency (VFIO maps IOMMU_CACHE) */
+	tu_enter();
+	assert_int_equal(vfio_register_group_dev(tu_vdev("i0")), -EINVAL);
+	tu_leave();
+	tu_expect_no_findings();
+	assert_false(tu_vdev("i0")->registered);
 
 	/* Config on, parameter off: -EINVAL */
 	tu_enter();

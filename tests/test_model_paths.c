@@ -801,7 +801,7 @@ static void bind_iommu_device_without_group_enodev(void **state)
 /*
  * The VFIO driver side refuses misuse without touching iommufd: double
  * register -EBUSY, unregister of an unregistered device -ENODEV and of a
- * bound one -EBUSY, double bind -EBUSY, attach while unbound or with a
+ * bound one -EBUSY, double bind -EINVAL, attach while unbound or with a
  * pasid out of range -EINVAL; unbind and detach with nothing to undo are
  * no-ops.
  */
@@ -855,7 +855,7 @@ static void vfio_misuse(void **state)
 	tu_snap_take(&before);
 	tu_enter();
 	assert_int_equal(vfio_iommufd_physical_bind(vd, ictx, &devid2),
-			 -EBUSY);
+			 -EINVAL);
 	assert_int_equal(vfio_unregister_group_dev(vd), -EBUSY);
 	pt = world_get()->ioas_id[0];
 	assert_int_equal(vfio_iommufd_physical_attach(vd, VFIO_MAX_PASIDS,
