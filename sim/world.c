@@ -11,7 +11,8 @@
  *   params NAME...   module parameters the explorer toggles (set ops)
  *   ids N            object ids per context (1..N), default 8
  *   pasids N         pasids the explorer attaches (0..N-1), default 1
- *   boot KEY=0|1...  a boot variant (Kconfig and module parameters)
+ *   boot KEY=0|1...  a boot variant (Kconfig and module parameters);
+ *                    CONFIG_IOMMUFD_NOIOMMU=1 needs CONFIG_VFIO_NOIOMMU=1
  *
  * TYPE is direct, reserved, msi or sw_msi. Numbers are C literals. ctxs=
  * names contexts declared before the device (default: every context).
@@ -375,6 +376,11 @@ static int parse_boot(struct wparse *p, struct world_spec *spec, char **tok,
 			return werr(p, "unknown setting '%s'", tok[i]);
 		*setting_field(s, k) = eq[1] == '1';
 	}
+	/* Kconfig: IOMMUFD_NOIOMMU has no prompt; only VFIO_NOIOMMU selects it */
+	if (s->CONFIG_IOMMUFD_NOIOMMU && !s->CONFIG_VFIO_NOIOMMU)
+		return werr(p, "CONFIG_IOMMUFD_NOIOMMU=1 needs "
+			    "CONFIG_VFIO_NOIOMMU=1 (it has no prompt and only "
+			    "VFIO_NOIOMMU selects it)");
 	spec->nr_boots++;
 	return 0;
 }

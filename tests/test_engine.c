@@ -557,7 +557,8 @@ static void test_world_format_attributes(void **state)
 		"ids 64\npasids 2\n"
 		"params allow_unsafe_interrupts cap_sys_rawio\n"
 		"boot\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1 cap_sys_rawio=1\n"
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1 "
+		"cap_sys_rawio=1\n"
 		"boot CONFIG_VFIO_NOIOMMU=1 allow_unsafe_interrupts=1 "
 		"enable_unsafe_noiommu_mode=1\n"
 		"boot CONFIG_IOMMUFD_NOIOMMU=0\n";

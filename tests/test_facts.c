@@ -1494,7 +1494,7 @@ static void fact24_noiommu_bind_private_igroup(void **state)
 	tu_boot("device n0 group=none iommu=none driver=kernel\n"
 		"device n1 group=none iommu=none driver=kernel\n"
 		"ctx c0\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1\n");
 	ictx = tu_ctx(0);
 	c0 = tu_census();
 
@@ -1555,7 +1555,7 @@ static void fact25_noiommu_attach_bookkeeping_only(void **state)
 	tu_boot("device n0 group=none iommu=none driver=kernel "
 		"resv=direct:0x1000+0x1000\n"
 		"ctx c0 ioas map=0x1000+0x1000\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1\n");
 	ictx = tu_ctx(0);
 	ioas_id = world_get()->ioas_id[0];
 	ioas = tu_ioas(ictx, ioas_id);
@@ -1671,7 +1671,7 @@ static void fact26_noiommu_failed_bind_and_unbind(void **state)
 		"device d0 group=g0 iommu=0 coherent msi driver=kernel\n"
 		"device d1 group=g1 iommu=0 coherent driver=kernel\n"
 		"ctx c0\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1\n");
 	ictx = tu_ctx(0);
 	g0 = tu_group("g0");
 	c0 = tu_census();
@@ -1736,7 +1736,7 @@ static void fact27_noiommu_igroup_release_skips_group(void **state)
 		"device d0 group=g0 iommu=0 coherent msi driver=kernel\n"
 		"device n0 group=none iommu=none driver=kernel\n"
 		"ctx c0\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1\n");
 	ictx = tu_ctx(0);
 	g0 = tu_group("g0");
 
@@ -1823,8 +1823,9 @@ static void fact29_vfio_noiommu_registration(void **state)
 	assert_int_equal(sim_kernel()->taint, 0);
 	tu_assert_census(c0);
 
-	/* Parameter on, config off: -EINVAL */
+	/* Parameter on, config off (it takes IOMMUFD_NOIOMMU along): -EINVAL */
 	set->CONFIG_VFIO_NOIOMMU = false;
+	set->CONFIG_IOMMUFD_NOIOMMU = false;
 	set->enable_unsafe_noiommu_mode = true;
 	tu_enter();
 	assert_int_equal(vfio_register_group_dev(vn), -EINVAL);
@@ -1836,6 +1837,7 @@ static void fact29_vfio_noiommu_registration(void **state)
 
 	/* Both: a noiommu VFIO device with a fake group, and a taint */
 	set->CONFIG_VFIO_NOIOMMU = true;
+	set->CONFIG_IOMMUFD_NOIOMMU = true;
 	tu_enter();
 	assert_int_equal(vfio_register_group_dev(vn), 0);
 	tu_leave();

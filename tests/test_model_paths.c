@@ -90,7 +90,7 @@ static void ctx_has_group_and_device_accessors(void **state)
 		"device n0 group=none iommu=none driver=kernel\n"
 		"ctx c0 ioas\n"
 		"ctx c1\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1\n");
 	c0 = tu_ctx(0);
 	c1 = tu_ctx(1);
 	g0 = tu_group("g0");
@@ -762,7 +762,8 @@ static void bind_iommu_device_without_group_enodev(void **state)
 	tu_boot("group g0\n"
 		"device d0 group=g0 iommu=0 coherent msi driver=kernel\n"
 		"ctx c0\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1 allow_unsafe_interrupts=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1 "
+		"allow_unsafe_interrupts=1\n");
 	ictx = tu_ctx(0);
 
 	dev = sim_alloc(sizeof(*dev), __GFP_ZERO, SIM_CLASS_WORLD, "device",
