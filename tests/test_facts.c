@@ -1299,21 +1299,23 @@ static void fact21_replace(void **state)
 /*
  * PASID compatibility: a non-compat hwpt cannot take NO_PASID while a
  * PASID is attached; a PASID attach needs a compat hwpt and a compat (or
- * no) NO_PASID hwpt.
+ * no) NO_PASID hwpt. An auto domain is never compat, so a PASID attach
+ * straight to an IOAS is -EINVAL on any device.
  */
 static void fact22_pasid_compat(void **state)
 {
-	struct iommufd_device *idev;
+	struct iommufd_device *idev, *nodev;
 	struct iommufd_group *igroup;
 	struct iommufd_ctx *ictx;
 	struct iommu_group *g0;
 	struct tu_snap before;
-	u32 id, pid, nid, pt;
+	u32 id, pid, nid, nid2, pt;
 
 	(void)state;
-	tu_boot("group g0\n"
+	tu_boot("group g0 g1\n"
 		"device d0 group=g0 iommu=0 coherent msi pasids=4 "
 		"driver=kernel\n"
+		"device d1 group=g1 iommu=0 coherent msi driver=kernel\n"
 		"ctx c0 ioas\n");
 	ictx = tu_ctx(0);
 	g0 = tu_group("g0");
@@ -1376,6 +1378,18 @@ static void fact22_pasid_compat(void **state)
 	tu_expect_no_findings();
 	assert_null(tu_attach(igroup, 1));
 	assert_int_equal(tu_destroy(ictx, 5), -ENOENT);
+
+	/*
+	 * So a device without PASID support gets -EINVAL too, from
+	 * iommufd_hwpt_pasid_compat(), before the iommu core is asked
+	 */
+	nodev = tu_bind_ok(ictx, tu_dev("d1"), &nid2);
+	pt = world_get()->ioas_id[0];
+	assert_int_equal(tu_attach_pt(nodev, 1, &pt), -EINVAL);
+	tu_expect_no_findings();
+	assert_false(tu_sites_passed_what("iommu_attach_device_pasid"));
+	assert_null(tu_attach(nodev->igroup, 1));
+	tu_unbind(nodev);
 	tu_unbind(idev);
 	assert_int_equal(tu_destroy(ictx, pid), 0);
 	assert_int_equal(tu_destroy(ictx, nid), 0);
