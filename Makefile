@@ -80,22 +80,17 @@ check-unit:
 # check-review's verdicts, mk/revisions.mk).
 check-explore:
 	$(MAKE) FLAVOUR=asan build/asan/bindsim
-	@build/asan/bindsim explore --depth 5 >/dev/null && \
-		echo "gate ok: ASan+UBSan explorer clean to depth 5" || \
-		{ echo "gate FAILED: ASan+UBSan explorer"; exit 1; }
-	@build/asan/bindsim explore --world worlds/vfio.world --closure \
-		>/dev/null && \
-		echo "gate ok: ASan+UBSan explorer clean to closure (vfio world)" || \
-		{ echo "gate FAILED: ASan+UBSan explorer (vfio world)"; exit 1; }
+	@scripts/check-revisions asan
 
 check:
 	@fail=0; for t in $(CHECK_TARGETS); do \
 		$(MAKE) --no-print-directory $$t || fail=1; \
 	done; exit $$fail
 
-# The main job: build and explore the default world.
+# The main job: build and explore the default world. Findings (exit 1)
+# are its output, not a failure: the reference has mainline's.
 explore: $(BINDSIM)
-	$(BINDSIM) explore --closure
+	$(BINDSIM) explore --closure || [ $$? -eq 1 ]
 
 help:
 	@echo "make                build build/plain/bindsim and the tests"

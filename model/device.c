@@ -703,22 +703,6 @@ iommufd_replace_changes_ioas(struct iommufd_attach *attach,
 	return !old_hwpt_paging || hwpt_paging->ioas != old_hwpt_paging->ioas;
 }
 
-/*
- * bindsim deviation from mainline: on error, mainline's
- * iommufd_group_do_replace_reserved_iova() and iommufd_device_do_replace()
- * strip every group device's reservations from the new hwpt's IOAS, even
- * when the IOAS is unchanged and nothing was added. That takes away
- * reservations the old hwpt, still attached, depends on (kernel-facts.md
- * section 9). bindsim reaches this with no fault injected;
- * revisions/mainline-unresv.patch brings the mainline behaviour back.
- */
-static bool
-iommufd_replace_unresv_needed(struct iommufd_attach *attach,
-			      struct iommufd_hwpt_paging *hwpt_paging)
-{
-	return iommufd_replace_changes_ioas(attach, hwpt_paging);
-}
-
 /* Reserve the regions of all the group's devices in the new IOAS. */
 static int
 iommufd_group_do_replace_reserved_iova(struct iommufd_group *igroup,
@@ -747,8 +731,8 @@ iommufd_group_do_replace_reserved_iova(struct iommufd_group *igroup,
 	return 0;
 
 err_unresv:
-	if (iommufd_replace_unresv_needed(attach, hwpt_paging))
-		iommufd_group_remove_reserved_iova(igroup, hwpt_paging);
+	/* Mainline: unreserves even an unchanged IOAS (fix-replace-unresv) */
+	iommufd_group_remove_reserved_iova(igroup, hwpt_paging);
 	return rc;
 }
 
@@ -828,7 +812,8 @@ iommufd_device_do_replace(struct iommufd_device *idev, ioasid_t pasid,
 	/* The caller must put old_hwpt */
 	return old_hwpt;
 err_unresv:
-	if (attach_resv && iommufd_replace_unresv_needed(attach, hwpt_paging))
+	/* Mainline: strips what the old hwpt in this IOAS still relies on */
+	if (attach_resv)
 		iommufd_group_remove_reserved_iova(igroup, hwpt_paging);
 err_unlock:
 	mutex_unlock(&igroup->lock);
