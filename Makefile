@@ -84,13 +84,7 @@ check-unit:
 # check-review's verdicts, mk/revisions.mk).
 check-explore:
 	$(MAKE) FLAVOUR=asan build/asan/bindsim
-	@build/asan/bindsim explore --depth 5 >/dev/null && \
-		echo "gate ok: ASan+UBSan explorer clean to depth 5" || \
-		{ echo "gate FAILED: ASan+UBSan explorer"; exit 1; }
-	@build/asan/bindsim explore --world worlds/vfio.world --closure \
-		>/dev/null && \
-		echo "gate ok: ASan+UBSan explorer clean to closure (vfio world)" || \
-		{ echo "gate FAILED: ASan+UBSan explorer (vfio world)"; exit 1; }
+	@scripts/check-revisions asan
 
 check:
 	@fail=0; for t in $(CHECK_TARGETS); do \

@@ -655,7 +655,10 @@ iommufd_hw_pagetable_detach(struct iommufd_device *idev, ioasid_t pasid)
 		iopt_remove_reserved_iova(&hwpt_paging->ioas->iopt, idev->dev);
 	mutex_unlock(&igroup->lock);
 
-	/* The caller owns this reference and must put it */
+	/* Puts the users count the attach took; may destroy an auto hwpt */
+	iommufd_hw_pagetable_put(idev->ictx, hwpt);
+
+	/* Only a token now: the caller learns that something was detached */
 	return hwpt;
 }
 
@@ -700,22 +703,6 @@ iommufd_replace_changes_ioas(struct iommufd_attach *attach,
 	return !old_hwpt_paging || hwpt_paging->ioas != old_hwpt_paging->ioas;
 }
 
-/*
- * bindsim deviation from mainline: on error, mainline's
- * iommufd_group_do_replace_reserved_iova() and iommufd_device_do_replace()
- * strip every group device's reservations from the new hwpt's IOAS, even
- * when the IOAS is unchanged and nothing was added. That takes away
- * reservations the old hwpt, still attached, depends on (kernel-facts.md
- * section 9). bindsim reaches this with no fault injected;
- * revisions/mainline-unresv.patch brings the mainline behaviour back.
- */
-static bool
-iommufd_replace_unresv_needed(struct iommufd_attach *attach,
-			      struct iommufd_hwpt_paging *hwpt_paging)
-{
-	return iommufd_replace_changes_ioas(attach, hwpt_paging);
-}
-
 /* Reserve the regions of all the group's devices in the new IOAS. */
 static int
 iommufd_group_do_replace_reserved_iova(struct iommufd_group *igroup,
@@ -744,8 +731,8 @@ iommufd_group_do_replace_reserved_iova(struct iommufd_group *igroup,
 	return 0;
 
 err_unresv:
-	if (iommufd_replace_unresv_needed(attach, hwpt_paging))
-		iommufd_group_remove_reserved_iova(igroup, hwpt_paging);
+	/* Mainline: unreserves even an unchanged IOAS (fix-replace-unresv) */
+	iommufd_group_remove_reserved_iova(igroup, hwpt_paging);
 	return rc;
 }
 
@@ -825,7 +812,8 @@ iommufd_device_do_replace(struct iommufd_device *idev, ioasid_t pasid,
 	/* The caller must put old_hwpt */
 	return old_hwpt;
 err_unresv:
-	if (attach_resv && iommufd_replace_unresv_needed(attach, hwpt_paging))
+	/* Mainline: strips what the old hwpt in this IOAS still relies on */
+	if (attach_resv)
 		iommufd_group_remove_reserved_iova(igroup, hwpt_paging);
 err_unlock:
 	mutex_unlock(&igroup->lock);
@@ -885,10 +873,9 @@ iommufd_device_auto_get_domain(struct iommufd_device *idev, ioasid_t pasid,
 		goto out_unlock;
 	}
 
+	/* Flags 0: an auto domain is never PASID-compatible (7.3-rc7) */
 	hwpt_paging = iommufd_hwpt_paging_alloc(idev->ictx, ioas, idev, pasid,
-						pasid == IOMMU_NO_PASID ? 0 :
-						IOMMU_HWPT_ALLOC_PASID,
-						immediate_attach);
+						0, immediate_attach);
 	if (IS_ERR(hwpt_paging)) {
 		destroy_hwpt = ERR_CAST(hwpt_paging);
 		goto out_unlock;
@@ -1022,6 +1009,5 @@ void iommufd_device_detach(struct iommufd_device *idev, ioasid_t pasid)
 	hwpt = iommufd_hw_pagetable_detach(idev, pasid);
 	if (!hwpt)
 		return;
-	iommufd_hw_pagetable_put(idev->ictx, hwpt);
 	refcount_dec(&idev->obj.users);
 }

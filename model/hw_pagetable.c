@@ -11,18 +11,23 @@
 
 /*
  * In the merged series a noiommu device gets a paging domain that exists only
- * in software: it answers IOVA to PA queries but translates nothing.
+ * in software (hwpt_noiommu.c): it answers IOVA to PA queries but translates
+ * nothing. Its ops refuse every allocation flag, PASID included.
  */
-static struct iommu_domain *iommufd_noiommu_domain_alloc(bool pasid)
+static struct iommu_domain *noiommu_alloc_paging_flags(struct device *dev,
+							u32 flags)
 {
 	struct iommu_domain *domain;
+
+	(void)dev;
+	if (flags)
+		return ERR_PTR(-EOPNOTSUPP);
 
 	domain = kzalloc_obj(struct iommu_domain, GFP_KERNEL);
 	if (!domain)
 		return ERR_PTR(-ENOMEM);
 	domain->type = IOMMU_DOMAIN_UNMANAGED;
 	domain->iommu_dev = IOMMUFD_NOIOMMU_DEV;
-	domain->pasid_capable = pasid;
 	return domain;
 }
 
@@ -84,6 +89,7 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 
 	lockdep_assert_held(&ioas->mutex);
 
+	/* Flag checks precede the object; Assumption: PASID is the only flag */
 	if (flags & ~IOMMU_HWPT_ALLOC_PASID)
 		return ERR_PTR(-EOPNOTSUPP);
 
@@ -101,7 +107,7 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 	hwpt_paging->ioas = ioas;
 
 	if (iommufd_device_is_noiommu(idev))
-		hwpt->domain = iommufd_noiommu_domain_alloc(hwpt->pasid_compat);
+		hwpt->domain = noiommu_alloc_paging_flags(idev->dev, flags);
 	else
 		hwpt->domain = iommu_paging_domain_alloc_flags(
 			idev->dev, hwpt->pasid_compat);
@@ -130,17 +136,9 @@ iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 	return hwpt_paging;
 
 out_detach:
-	if (immediate_attach) {
+	/* Detach puts the attach's users count, so abort sees users == 1 */
+	if (immediate_attach)
 		iommufd_hw_pagetable_detach(idev, pasid);
-		/*
-		 * bindsim deviation from mainline: the attach above took a
-		 * users reference that detach does not return. Mainline
-		 * leaves it, so iommufd_object_abort() WARNs and leaks the
-		 * hwpt; revisions/mainline-immediate-attach.patch restores
-		 * mainline.
-		 */
-		refcount_dec(&hwpt->obj.users);
-	}
 out_abort:
 	iommufd_object_abort_and_destroy(ictx, &hwpt->obj);
 	return ERR_PTR(rc);
@@ -161,9 +159,10 @@ int iommufd_hwpt_alloc_ioctl(struct iommufd_ctx *ictx, u32 dev_id, u32 pt_id,
 		return PTR_ERR(dev_obj);
 	idev = container_of(dev_obj, struct iommufd_device, obj);
 
+	/* An absent pt_id is -EINVAL here, unlike the -ENOENT of a dev_id */
 	pt_obj = iommufd_get_object(ictx, pt_id, IOMMUFD_OBJ_ANY);
 	if (IS_ERR(pt_obj)) {
-		rc = -ENOENT;
+		rc = -EINVAL;
 		goto out_put_idev;
 	}
 	if (pt_obj->type != IOMMUFD_OBJ_IOAS) {
@@ -192,8 +191,9 @@ out_put_idev:
 }
 
 /*
- * Put the hwpt reference that detach or replace returned. An automatic hwpt is
- * destroyed when this was its last user, so ioas->mutex must not be held.
+ * Put a users count of an attached hwpt: detach puts its own (53d0584eeb2c),
+ * change_pt the one replace returns. An automatic hwpt is destroyed when this
+ * was its last user, so ioas->mutex must not be held.
  */
 void iommufd_hw_pagetable_put(struct iommufd_ctx *ictx,
 			      struct iommufd_hw_pagetable *hwpt)

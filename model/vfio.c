@@ -25,6 +25,10 @@ int vfio_register_group_dev(struct vfio_device *vdev)
 	if (vdev->registered)
 		return -EBUSY;
 	if (vdev->dev->iommu_group) {
+		/* VFIO always maps with IOMMU_CACHE: coherency is required */
+		if (!device_iommu_capable(vdev->dev,
+					  IOMMU_CAP_CACHE_COHERENCY))
+			return -EINVAL;
 		vdev->registered = true;
 		return 0;
 	}
@@ -71,9 +75,9 @@ int vfio_iommufd_physical_bind(struct vfio_device *vdev,
 {
 	struct iommufd_device *idev;
 
-	/* Assumption: one binding per device, like a single open cdev fd */
+	/* A second bind is -EINVAL, as vfio_df_open() refuses a 2nd cdev open */
 	if (vdev->iommufd_device)
-		return -EBUSY;
+		return -EINVAL;
 	idev = iommufd_device_bind(ictx, vdev->dev, devid);
 	if (IS_ERR(idev))
 		return PTR_ERR(idev);
@@ -102,15 +106,16 @@ int vfio_device_cdev_open_bind(struct vfio_device *vdev,
 	return vfio_iommufd_physical_bind(vdev, ictx, devid);
 }
 
-/* Device close: detach every pasid, then unbind. */
+/* Device close: detach the PASIDs, then NO_PASID, then unbind. */
 void vfio_iommufd_physical_unbind(struct vfio_device *vdev)
 {
 	ioasid_t pasid;
 
 	if (!vdev->iommufd_device)
 		return;
-	for (pasid = 0; pasid < VFIO_MAX_PASIDS; pasid++)
+	for (pasid = IOMMU_NO_PASID + 1; pasid < VFIO_MAX_PASIDS; pasid++)
 		vfio_iommufd_physical_detach(vdev, pasid);
+	vfio_iommufd_physical_detach(vdev, IOMMU_NO_PASID);
 	iommufd_device_unbind(vdev->iommufd_device);
 	vdev->iommufd_device = NULL;
 	vdev->iommufd_ictx = NULL;

@@ -11,7 +11,8 @@
  *   params NAME...   module parameters the explorer toggles (set ops)
  *   ids N            object ids per context (1..N), default 8
  *   pasids N         pasids the explorer attaches (0..N-1), default 1
- *   boot KEY=0|1...  a boot variant (Kconfig and module parameters)
+ *   boot KEY=0|1...  a boot variant (Kconfig and module parameters);
+ *                    CONFIG_IOMMUFD_NOIOMMU=1 needs CONFIG_VFIO_NOIOMMU=1
  *
  * TYPE is direct, reserved, msi or sw_msi. Numbers are C literals. ctxs=
  * names contexts declared before the device (default: every context).
@@ -43,7 +44,7 @@ const char world_default_text[] =
 	"resv=sw_msi:0x8000000+0x100000 ctxs=c0\n"
 	"device d1 group=g0 iommu=0 coherent pasids=2 "
 	"resv=sw_msi:0x8000000+0x100000\n"
-	"# an IOMMU without cache coherency: bind always fails\n"
+	"# an IOMMU without cache coherency: VFIO refuses to register it\n"
 	"device d3 group=g2 iommu=1 ctxs=c0\n"
 	"# a noiommu device behind an in-kernel driver (no VFIO gates)\n"
 	"device n1 group=none iommu=none driver=kernel ctxs=c0\n"
@@ -379,6 +380,11 @@ static int parse_boot(struct wparse *p, struct world_spec *spec, char **tok,
 			return werr(p, "unknown setting '%s'", tok[i]);
 		*setting_field(s, k) = eq[1] == '1';
 	}
+	/* Kconfig: IOMMUFD_NOIOMMU has no prompt; only VFIO_NOIOMMU selects it */
+	if (s->CONFIG_IOMMUFD_NOIOMMU && !s->CONFIG_VFIO_NOIOMMU)
+		return werr(p, "CONFIG_IOMMUFD_NOIOMMU=1 needs "
+			    "CONFIG_VFIO_NOIOMMU=1 (it has no prompt and only "
+			    "VFIO_NOIOMMU selects it)");
 	spec->nr_boots++;
 	return 0;
 }

@@ -272,7 +272,8 @@ static void bind_e_noiommu(void **state)
 	static const struct bind_path p = {
 		.world = "device n0 group=none iommu=none driver=kernel\n"
 			 "ctx c0\n"
-			 "boot CONFIG_IOMMUFD_NOIOMMU=1\n",
+			 "boot CONFIG_IOMMUFD_NOIOMMU=1 "
+			 "CONFIG_VFIO_NOIOMMU=1\n",
 		.dev = "n0",
 		.id = 1,
 		.sites = sites_noiommu,

@@ -1299,21 +1299,23 @@ static void fact21_replace(void **state)
 /*
  * PASID compatibility: a non-compat hwpt cannot take NO_PASID while a
  * PASID is attached; a PASID attach needs a compat hwpt and a compat (or
- * no) NO_PASID hwpt.
+ * no) NO_PASID hwpt. An auto domain is never compat, so a PASID attach
+ * straight to an IOAS is -EINVAL on any device.
  */
 static void fact22_pasid_compat(void **state)
 {
-	struct iommufd_device *idev;
+	struct iommufd_device *idev, *nodev;
 	struct iommufd_group *igroup;
 	struct iommufd_ctx *ictx;
 	struct iommu_group *g0;
 	struct tu_snap before;
-	u32 id, pid, nid, pt;
+	u32 id, pid, nid, nid2, pt;
 
 	(void)state;
-	tu_boot("group g0\n"
+	tu_boot("group g0 g1\n"
 		"device d0 group=g0 iommu=0 coherent msi pasids=4 "
 		"driver=kernel\n"
+		"device d1 group=g1 iommu=0 coherent msi driver=kernel\n"
 		"ctx c0 ioas\n");
 	ictx = tu_ctx(0);
 	g0 = tu_group("g0");
@@ -1366,7 +1368,28 @@ static void fact22_pasid_compat(void **state)
 	tu_assert_unchanged(&before);
 	assert_null(tu_attach(igroup, 1));
 
+	/*
+	 * An auto domain is allocated with flags 0, so it is never
+	 * PASID-compatible: the new auto hwpt (id 5) is aborted
+	 */
 	tu_detach(idev, IOMMU_NO_PASID);
+	pt = world_get()->ioas_id[0];
+	assert_int_equal(tu_attach_pt(idev, 1, &pt), -EINVAL);
+	tu_expect_no_findings();
+	assert_null(tu_attach(igroup, 1));
+	assert_int_equal(tu_destroy(ictx, 5), -ENOENT);
+
+	/*
+	 * So a device without PASID support gets -EINVAL too, from
+	 * iommufd_hwpt_pasid_compat(), before the iommu core is asked
+	 */
+	nodev = tu_bind_ok(ictx, tu_dev("d1"), &nid2);
+	pt = world_get()->ioas_id[0];
+	assert_int_equal(tu_attach_pt(nodev, 1, &pt), -EINVAL);
+	tu_expect_no_findings();
+	assert_false(tu_sites_passed_what("iommu_attach_device_pasid"));
+	assert_null(tu_attach(nodev->igroup, 1));
+	tu_unbind(nodev);
 	tu_unbind(idev);
 	assert_int_equal(tu_destroy(ictx, pid), 0);
 	assert_int_equal(tu_destroy(ictx, nid), 0);
@@ -1485,7 +1508,7 @@ static void fact24_noiommu_bind_private_igroup(void **state)
 	tu_boot("device n0 group=none iommu=none driver=kernel\n"
 		"device n1 group=none iommu=none driver=kernel\n"
 		"ctx c0\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1\n");
 	ictx = tu_ctx(0);
 	c0 = tu_census();
 
@@ -1546,7 +1569,7 @@ static void fact25_noiommu_attach_bookkeeping_only(void **state)
 	tu_boot("device n0 group=none iommu=none driver=kernel "
 		"resv=direct:0x1000+0x1000\n"
 		"ctx c0 ioas map=0x1000+0x1000\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1\n");
 	ictx = tu_ctx(0);
 	ioas_id = world_get()->ioas_id[0];
 	ioas = tu_ioas(ictx, ioas_id);
@@ -1556,6 +1579,15 @@ static void fact25_noiommu_attach_bookkeeping_only(void **state)
 	assert_int_equal(tu_hwpt_alloc(ictx, id, ioas_id, 0, &bid), 0);
 	a = tu_hwpt(ictx, aid);
 	b = tu_hwpt(ictx, bid);
+
+	/* The noiommu domain ops refuse every flag, after the object alloc */
+	assert_int_equal(tu_hwpt_alloc(ictx, id, ioas_id,
+				       IOMMU_HWPT_ALLOC_PASID, &pt),
+			 -EOPNOTSUPP);
+	tu_expect_no_findings();
+	assert_true(tu_sites_passed("_iommufd_object_alloc:kzalloc"));
+	assert_int_equal(tu_destroy(ictx, bid + 1), -ENOENT);
+	assert_int_equal(tu_list_count(&ioas->hwpt_list), 2);
 
 	/* Attach: bookkeeping, no handle, no reserved IOVA (would overlap) */
 	pt = aid;
@@ -1653,7 +1685,7 @@ static void fact26_noiommu_failed_bind_and_unbind(void **state)
 		"device d0 group=g0 iommu=0 coherent msi driver=kernel\n"
 		"device d1 group=g1 iommu=0 coherent driver=kernel\n"
 		"ctx c0\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1\n");
 	ictx = tu_ctx(0);
 	g0 = tu_group("g0");
 	c0 = tu_census();
@@ -1718,7 +1750,7 @@ static void fact27_noiommu_igroup_release_skips_group(void **state)
 		"device d0 group=g0 iommu=0 coherent msi driver=kernel\n"
 		"device n0 group=none iommu=none driver=kernel\n"
 		"ctx c0\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1\n");
 	ictx = tu_ctx(0);
 	g0 = tu_group("g0");
 
@@ -1751,7 +1783,8 @@ static void fact27_noiommu_igroup_release_skips_group(void **state)
  * Legacy VFIO: a device without an iommu_group registers (as noiommu, with
  * a fake group, a taint and a warning) only with CONFIG_VFIO_NOIOMMU and
  * enable_unsafe_noiommu_mode=1 at registration time; otherwise -EINVAL.
- * Using it needs CAP_SYS_RAWIO, otherwise -EPERM.
+ * Using it needs CAP_SYS_RAWIO, otherwise -EPERM. A device with a group
+ * registers only if its IOMMU is cache coherent (-EINVAL otherwise).
  */
 static void fact29_vfio_noiommu_registration(void **state)
 {
@@ -1763,8 +1796,9 @@ static void fact29_vfio_noiommu_registration(void **state)
 	u32 devid = 0xdead;
 
 	(void)state;
-	tu_boot("group g0\n"
+	tu_boot("group g0 g1\n"
 		"device d0 group=g0 iommu=0 coherent msi driver=kernel\n"
+		"device i0 group=g1 iommu=0 msi driver=kernel\n"
 		"device n0 group=none iommu=none driver=kernel\n"
 		"ctx c0\n"
 		"boot CONFIG_VFIO_NOIOMMU=1 enable_unsafe_noiommu_mode=0 "
@@ -1786,6 +1820,13 @@ static void fact29_vfio_noiommu_registration(void **state)
 	assert_false(vd->noiommu);
 	assert_int_equal(sim_kernel()->taint, 0);
 
+	/* Unless its IOMMU lacks cache coherency (VFIO maps IOMMU_CACHE) */
+	tu_enter();
+	assert_int_equal(vfio_register_group_dev(tu_vdev("i0")), -EINVAL);
+	tu_leave();
+	tu_expect_no_findings();
+	assert_false(tu_vdev("i0")->registered);
+
 	/* Config on, parameter off: -EINVAL */
 	tu_enter();
 	assert_int_equal(vfio_register_group_dev(vn), -EINVAL);
@@ -1796,8 +1837,9 @@ static void fact29_vfio_noiommu_registration(void **state)
 	assert_int_equal(sim_kernel()->taint, 0);
 	tu_assert_census(c0);
 
-	/* Parameter on, config off: -EINVAL */
+	/* Parameter on, config off (it takes IOMMUFD_NOIOMMU along): -EINVAL */
 	set->CONFIG_VFIO_NOIOMMU = false;
+	set->CONFIG_IOMMUFD_NOIOMMU = false;
 	set->enable_unsafe_noiommu_mode = true;
 	tu_enter();
 	assert_int_equal(vfio_register_group_dev(vn), -EINVAL);
@@ -1809,6 +1851,7 @@ static void fact29_vfio_noiommu_registration(void **state)
 
 	/* Both: a noiommu VFIO device with a fake group, and a taint */
 	set->CONFIG_VFIO_NOIOMMU = true;
+	set->CONFIG_IOMMUFD_NOIOMMU = true;
 	tu_enter();
 	assert_int_equal(vfio_register_group_dev(vn), 0);
 	tu_leave();

@@ -90,7 +90,7 @@ static void ctx_has_group_and_device_accessors(void **state)
 		"device n0 group=none iommu=none driver=kernel\n"
 		"ctx c0 ioas\n"
 		"ctx c1\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1\n");
 	c0 = tu_ctx(0);
 	c1 = tu_ctx(1);
 	g0 = tu_group("g0");
@@ -542,7 +542,7 @@ static void ioas_alloc_and_map_failures(void **state)
 
 /*
  * IOMMU_HWPT_ALLOC: unknown flags -EOPNOTSUPP, a dev_id that is not a
- * device or a missing pt -ENOENT, a pt that is not an IOAS -EINVAL; no
+ * device -ENOENT, a missing pt or a pt that is not an IOAS -EINVAL; no
  * object, id or reference is left behind by any of them.
  */
 static void hwpt_alloc_bad_arguments(void **state)
@@ -579,7 +579,7 @@ static void hwpt_alloc_bad_arguments(void **state)
 	/* pt_id names the device, a hwpt, nothing */
 	assert_int_equal(tu_hwpt_alloc(ictx, id, id, 0, &out), -EINVAL);
 	assert_int_equal(tu_hwpt_alloc(ictx, id, hid, 0, &out), -EINVAL);
-	assert_int_equal(tu_hwpt_alloc(ictx, id, 77, 0, &out), -ENOENT);
+	assert_int_equal(tu_hwpt_alloc(ictx, id, 77, 0, &out), -EINVAL);
 	tu_expect_no_findings();
 	tu_assert_unchanged(&before);
 	assert_int_equal(out, 0xdead);
@@ -762,7 +762,8 @@ static void bind_iommu_device_without_group_enodev(void **state)
 	tu_boot("group g0\n"
 		"device d0 group=g0 iommu=0 coherent msi driver=kernel\n"
 		"ctx c0\n"
-		"boot CONFIG_IOMMUFD_NOIOMMU=1 allow_unsafe_interrupts=1\n");
+		"boot CONFIG_IOMMUFD_NOIOMMU=1 CONFIG_VFIO_NOIOMMU=1 "
+		"allow_unsafe_interrupts=1\n");
 	ictx = tu_ctx(0);
 
 	dev = sim_alloc(sizeof(*dev), __GFP_ZERO, SIM_CLASS_WORLD, "device",
@@ -801,7 +802,7 @@ static void bind_iommu_device_without_group_enodev(void **state)
 /*
  * The VFIO driver side refuses misuse without touching iommufd: double
  * register -EBUSY, unregister of an unregistered device -ENODEV and of a
- * bound one -EBUSY, double bind -EBUSY, attach while unbound or with a
+ * bound one -EBUSY, double bind -EINVAL, attach while unbound or with a
  * pasid out of range -EINVAL; unbind and detach with nothing to undo are
  * no-ops.
  */
@@ -855,7 +856,7 @@ static void vfio_misuse(void **state)
 	tu_snap_take(&before);
 	tu_enter();
 	assert_int_equal(vfio_iommufd_physical_bind(vd, ictx, &devid2),
-			 -EBUSY);
+			 -EINVAL);
 	assert_int_equal(vfio_unregister_group_dev(vd), -EBUSY);
 	pt = world_get()->ioas_id[0];
 	assert_int_equal(vfio_iommufd_physical_attach(vd, VFIO_MAX_PASIDS,
