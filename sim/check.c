@@ -156,10 +156,25 @@ static void canon_igroup(struct canon *c, const struct world *w,
 	}
 }
 
+/* Object types by name: the two targets number the enum differently. */
+static u32 type_code(enum iommufd_object_type type)
+{
+	switch (type) {
+	case IOMMUFD_OBJ_DEVICE:
+		return 1;
+	case IOMMUFD_OBJ_HWPT_PAGING:
+		return 2;
+	case IOMMUFD_OBJ_IOAS:
+		return 3;
+	default:
+		return 100 + type;
+	}
+}
+
 static void canon_object(struct canon *c, const struct world *w,
 			 struct iommufd_object *obj)
 {
-	cput(c, " type", obj->type);
+	cput(c, " type", type_code(obj->type));
 	cput(c, " users", refcount_read(&obj->users));
 	cput(c, " wait_cnt", refcount_read(&obj->wait_cnt));
 	switch (obj->type) {
@@ -299,10 +314,11 @@ void canon_state(struct canon *c)
 	cput(c, "census.count", n);
 }
 
-u64 canon_hash(const struct canon *c)
+/* The hash of the first @len values (@len <= c->n). */
+static u64 canon_hash_len(const struct canon *c, u32 len)
 {
-	u32 i, n = c->n < CANON_MAX ? c->n : CANON_MAX;
-	u64 h = 0x9e3779b97f4a7c15ULL ^ c->n;
+	u32 i, n = len < CANON_MAX ? len : CANON_MAX;
+	u64 h = 0x9e3779b97f4a7c15ULL ^ len;
 
 	/* two values per round: a multiply-xorshift mix of 64-bit words */
 	for (i = 0; i + 1 < n; i += 2) {
@@ -317,6 +333,24 @@ u64 canon_hash(const struct canon *c)
 	}
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	return h ^ (h >> 32);
+}
+
+u64 canon_hash(const struct canon *c)
+{
+	return canon_hash_len(c, c->n);
+}
+
+/*
+ * The digest two targets can share: every value but the census count (the
+ * kernel tree and the model allocate different helper structures).
+ */
+u64 canon_hash_observable(const struct canon *c)
+{
+	u32 n = c->n;
+
+	if (n && n <= CANON_MAX && !strcmp(c->lab[n - 1], "census.count"))
+		n--;
+	return canon_hash_len(c, n);
 }
 
 bool canon_equal(const struct canon *a, const struct canon *b)

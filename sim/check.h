@@ -35,6 +35,7 @@ struct canon {
 
 void canon_state(struct canon *c);
 u64 canon_hash(const struct canon *c);
+u64 canon_hash_observable(const struct canon *c);
 bool canon_equal(const struct canon *a, const struct canon *b);
 /* "label: old -> new" of the first difference, for reports. */
 void canon_diff(const struct canon *a, const struct canon *b, char *buf,

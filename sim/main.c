@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "diff.h"
 #include "explore.h"
 #include "fuzzio.h"
 #include "target.h"
@@ -31,6 +33,11 @@ static const char usage[] =
 	"  sites                     every fault site in this binary\n"
 	"  encode FILE [-o OUT|--hex] | decode FILE | fuzz-import DIR [--out D]\n"
 	"                            fuzzer byte form (see fuzz/README.md)\n"
+	"  diff --peer BIN [--world FILE|default] [--depth N | --closure]\n"
+	"       [--abstractions FILE] [--out DIR] [--sigs]\n"
+	"      run this binary's target and BIN's (another bindsim) in lock\n"
+	"      step; exit 1 on a divergence not listed in FILE\n"
+	"  serve                     the peer side of diff (stdin/stdout)\n"
 	"  version                   revision, target and the tree compiled\n"
 	"  help                      this text\n"
 	"\n"
@@ -473,6 +480,150 @@ static int cmd_worlds(int argc, char **argv)
 	return die_usage("unknown world", argv[0]);
 }
 
+/*
+ * Abstractions: the divergence signatures a file lists, one per line as
+ * "- `SIGNATURE`: reason" (Markdown). Returns the count, or -1.
+ */
+static int read_abstractions(const char *path, char ***sigs)
+{
+	char err[256], *text, *line, *save;
+	int n = 0;
+
+	*sigs = NULL;
+	text = sim_read_text_file(path, err, sizeof(err));
+	if (!text) {
+		fprintf(stderr, "bindsim: %s\n", err);
+		return -1;
+	}
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *end, **grown;
+
+		if (strncmp(line, "- `", 3))
+			continue;
+		end = strchr(line + 3, '`');
+		if (!end)
+			continue;
+		grown = realloc(*sigs, (n + 1) * sizeof(**sigs));
+		if (!grown)
+			break;
+		*sigs = grown;
+		(*sigs)[n++] = strndup(line + 3, end - line - 3);
+	}
+	free(text);
+	return n;
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+	const char *world = "default", *peer = NULL, *abst = NULL, *out = NULL;
+	struct diff_opts o = { .depth = -1 };
+	struct world_spec spec;
+	struct diff_stats st;
+	bool sigs_only = false;
+	char err[256], **listed = NULL;
+	int nl = 0, a, unlisted = 0, i;
+
+	for (a = 0; a < argc; a++) {
+		const char *v = a + 1 < argc ? argv[a + 1] : NULL;
+		unsigned int n;
+
+		if (!strcmp(argv[a], "--world") && v) {
+			world = v;
+			a++;
+		} else if (!strcmp(argv[a], "--peer") && v) {
+			peer = v;
+			a++;
+		} else if (!strcmp(argv[a], "--abstractions") && v) {
+			abst = v;
+			a++;
+		} else if (!strcmp(argv[a], "--out") && v) {
+			out = v;
+			a++;
+		} else if (!strcmp(argv[a], "--depth") && parse_uint(v, &n)) {
+			o.depth = n;
+			a++;
+		} else if (!strcmp(argv[a], "--closure")) {
+			o.depth = -1;
+		} else if (!strcmp(argv[a], "--sigs")) {
+			sigs_only = true;
+		} else {
+			return die_usage("unknown or incomplete option",
+					 argv[a]);
+		}
+	}
+	if (!peer)
+		return die_usage("diff needs --peer BINARY", NULL);
+	if (access(peer, X_OK))
+		return die_usage("not an executable:", peer);
+	if (world_load(world, &spec, err, sizeof(err))) {
+		fprintf(stderr, "bindsim: %s\n", err);
+		return 2;
+	}
+	if (abst && (nl = read_abstractions(abst, &listed)) < 0)
+		return 2;
+	if (out && mkdir_p(out)) {
+		fprintf(stderr, "bindsim: cannot create %s: %s\n", out,
+			strerror(errno));
+		return 2;
+	}
+	o.spec = &spec;
+	o.world = world;
+	o.peer = peer;
+	if (diff_run(&o, &st))
+		return 2;
+	if (!sigs_only)
+		printf("bindsim diff: world %s, %s against %s (%s), %s\n"
+		       "  states      %llu (reached by both)\n"
+		       "  compared    %llu transitions, %llu injections at "
+		       "shared fault sites\n"
+		       "  divergences %u\n",
+		       spec.name, target_kind, st.peer_kind, peer,
+		       st.closure ? "to closure" : "depth bound", st.states,
+		       st.transitions, st.injections, st.nr);
+	for (i = 0; i < (int)st.nr; i++) {
+		struct diff_divergence *x = &st.dv[i];
+		bool known = false;
+		int k;
+
+		for (k = 0; k < nl; k++)
+			known |= !strcmp(listed[k], x->sig);
+		unlisted += !known;
+		if (sigs_only) {
+			printf("%s\n", x->sig);
+			continue;
+		}
+		printf("\n%s: %s\n  seen %llu times; first: %s\n",
+		       known ? "divergence (listed)" : "DIVERGENCE", x->sig,
+		       x->count, x->detail);
+		if (out) {
+			char name[300], path[600];
+			FILE *f;
+
+			snprintf(name, sizeof(name), "diff-%03d", i + 1);
+			snprintf(path, sizeof(path), "%s/%s.repro", out, name);
+			f = fopen(path, "w");
+			if (f) {
+				fprintf(f, "# bindsim diff: %s\n", x->sig);
+				repro_write(f, &x->repro, NULL);
+				fclose(f);
+				printf("  reproducer: %s (replay it with both "
+				       "binaries)\n", path);
+			}
+		}
+	}
+	if (st.peer_errors)
+		fprintf(stderr, "bindsim diff: the peer refused %llu "
+			"requests\n", st.peer_errors);
+	for (i = 0; i < nl; i++)
+		free(listed[i]);
+	free(listed);
+	free(st.dv);
+	if (st.peer_errors)
+		return 2;
+	return unlisted ? 1 : 0;
+}
+
 static int cmd_sites(void)
 {
 	unsigned int n, i;
@@ -513,6 +664,10 @@ int main(int argc, char **argv)
 		return cmd_worlds(argc - 2, argv + 2);
 	if (!strcmp(cmd, "sites"))
 		return cmd_sites();
+	if (!strcmp(cmd, "diff"))
+		return cmd_diff(argc - 2, argv + 2);
+	if (!strcmp(cmd, "serve"))
+		return diff_serve();
 	if (fuzzio_command(cmd))
 		return fuzzio_main(cmd, argc - 2, argv + 2);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
