@@ -165,6 +165,15 @@ int iommufd_hwpt_alloc_ioctl(struct iommufd_ctx *ictx, u32 dev_id, u32 pt_id,
 		rc = -EINVAL;
 		goto out_put_idev;
 	}
+	/*
+	 * A paging pt_id asks for a nested hwpt: no simulated driver offers
+	 * domain_alloc_nested and no driver data is passed, so the kernel's
+	 * nested allocation refuses with -EOPNOTSUPP. Any other type: -EINVAL.
+	 */
+	if (pt_obj->type == IOMMUFD_OBJ_HWPT_PAGING) {
+		rc = -EOPNOTSUPP;
+		goto out_put_pt;
+	}
 	if (pt_obj->type != IOMMUFD_OBJ_IOAS) {
 		rc = -EINVAL;
 		goto out_put_pt;
@@ -179,8 +188,14 @@ int iommufd_hwpt_alloc_ioctl(struct iommufd_ctx *ictx, u32 dev_id, u32 pt_id,
 		goto out_unlock;
 	}
 	*out_id = hwpt_paging->common.obj.id;
+	/* The response reaches user space before the hwpt is published */
+	rc = iommufd_ucmd_respond();
+	if (rc) {
+		iommufd_object_abort_and_destroy(ictx,
+						 &hwpt_paging->common.obj);
+		goto out_unlock;
+	}
 	iommufd_object_finalize(ictx, &hwpt_paging->common.obj);
-	rc = 0;
 out_unlock:
 	mutex_unlock(&ioas->mutex);
 out_put_pt:

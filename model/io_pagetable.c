@@ -97,6 +97,10 @@ int iopt_table_enforce_dev_resv_regions(struct io_pagetable *iopt,
 	unsigned int i;
 	int rc;
 
+	/* The selftest's fault point, which the kernel has here too */
+	if (sim_should_fail(SIM_FAULT_SITE("iommufd_should_fail")))
+		return -EINVAL;
+
 	for (i = 0; i < dev->nr_resv; i++) {
 		const struct iommu_resv_region *resv = &dev->resv[i];
 

@@ -108,6 +108,18 @@ iommufd_object_put_and_try_destroy(struct iommufd_ctx *ictx,
 	iommufd_object_remove(ictx, obj, obj->id, 0);
 }
 
+/*
+ * Copy an ioctl's response to user space: copy_to_user() may fail
+ * (-EFAULT). Assumption: the model's ioctls have no user buffer; only the
+ * fault point is kept.
+ */
+static inline int iommufd_ucmd_respond(void)
+{
+	if (sim_should_fail(SIM_FAULT_SITE("copy_to_user")))
+		return -EFAULT;
+	return 0;
+}
+
 /* File operations and ioctls (user space's view). */
 struct iommufd_ctx *iommufd_fops_open(void);
 void iommufd_fops_release(struct file *filp);
