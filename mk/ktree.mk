@@ -124,3 +124,13 @@ tree-fuzz-smoke: ktree-need $(TFZ_BIN)
 CHECK_TARGETS += check-setup
 check-setup:
 	@bash tests/setup.sh
+
+## make check-diff     bindsim diff, the tree against the model, on the
+##                     default and vfio worlds to closure and the large
+##                     world to depth 4; divergences must be exactly those
+##                     listed in model/ABSTRACTIONS.md
+.PHONY: check-diff
+CHECK_TARGETS += check-diff
+check-diff: ktree-need
+	@$(MAKE) --no-print-directory FLAVOUR=plain tree build/plain/bindsim
+	@scripts/check-diff
