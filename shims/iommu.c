@@ -543,19 +543,26 @@ out_unlock:
  * The checks shared by attach and replace of a pasid; group->mutex held.
  * As in the kernel, the pasid must be within every group device's range.
  */
+/*
+ * As 7.3-rc7: NO_PASID and a domain of another IOMMU are -EINVAL; an
+ * attach (@validate) also refuses a pasid beyond what a group device
+ * supports, skipping devices without PASID support (they cannot issue
+ * PASID transactions; the driver is not called for them, so such an
+ * attach succeeds with nothing programmed). A replace checks no range.
+ */
 static int pasid_check(struct iommu_domain *domain, struct device *dev,
-		       struct iommu_group *group, ioasid_t pasid)
+		       struct iommu_group *group, ioasid_t pasid,
+		       bool validate)
 {
 	unsigned int i;
 
-	if (pasid == IOMMU_NO_PASID || pasid >= dev->iommu->max_pasids)
+	if (pasid == IOMMU_NO_PASID || !domain_compatible(domain, dev))
 		return -EINVAL;
-	if (!domain_compatible(domain, dev))
-		return -EINVAL;
-	for (i = 0; i < group->nr_devices; i++) {
+	for (i = 0; validate && i < group->nr_devices; i++) {
 		const struct device *d = group->devices[i];
 
-		if (!d->iommu || pasid >= d->iommu->max_pasids)
+		if (d->iommu && d->iommu->max_pasids &&
+		    pasid >= d->iommu->max_pasids)
 			return -EINVAL;
 	}
 	return 0;
@@ -576,8 +583,9 @@ static struct iommu_group *pasid_group(struct iommu_domain *domain,
 		return ERR_PTR(-ENODEV);
 	if (!__sim_deref(group, site) || !__sim_deref(domain, site))
 		return ERR_PTR(-EINVAL);
-	if (!dev->iommu || !dev->iommu->max_pasids)
-		return ERR_PTR(-EOPNOTSUPP);
+	/* iommufd never passes a device without an IOMMU here */
+	if (!dev->iommu)
+		return ERR_PTR(-ENODEV);
 	/* The kernel allows a NULL handle; iommufd always passes one. */
 	if (!handle)
 		return ERR_PTR(-EINVAL);
@@ -597,7 +605,7 @@ int sim_iommu_attach_device_pasid(struct iommu_domain *domain,
 		return PTR_ERR(group);
 
 	sim_mutex_lock(&group->mutex, site);
-	ret = pasid_check(domain, dev, group, pasid);
+	ret = pasid_check(domain, dev, group, pasid, true);
 	if (ret)
 		goto out_unlock;
 	if (sim_xa_load(&group->pasid_array, pasid, site)) {
@@ -633,7 +641,7 @@ int sim_iommu_replace_device_pasid(struct iommu_domain *domain,
 		return PTR_ERR(group);
 
 	sim_mutex_lock(&group->mutex, site);
-	ret = pasid_check(domain, dev, group, pasid);
+	ret = pasid_check(domain, dev, group, pasid, false);
 	if (ret)
 		goto out_unlock;
 	curr = sim_xa_load(&group->pasid_array, pasid, site);
