@@ -514,6 +514,51 @@ static int read_abstractions(const char *path, char ***sigs)
 	return n;
 }
 
+/* Append "BIN replay REPRO" (both streams) to @f; false if it cannot run. */
+static bool append_replay(FILE *f, const char *bin, const char *repro)
+{
+	char cmd[1200], buf[512];
+	FILE *p;
+
+	if (strchr(bin, '\'') || strchr(repro, '\''))
+		return false;
+	snprintf(cmd, sizeof(cmd), "'%s' replay '%s' 2>&1", bin, repro);
+	p = popen(cmd, "r");
+	if (!p)
+		return false;
+	while (fgets(buf, sizeof(buf), p))
+		fputs(buf, f);
+	pclose(p);
+	return true;
+}
+
+/*
+ * Both targets' traces of a divergence reproducer, one after the other,
+ * in DIR/NAME.traces.
+ */
+static void write_traces(const char *dir, const char *name,
+			 const char *repro, const char *peer,
+			 const char *peer_kind)
+{
+	char self[512], path[600];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	FILE *f;
+
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	snprintf(path, sizeof(path), "%s/%s.traces", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "=== %s (%s)\n", target_kind, self);
+	append_replay(f, self, repro);
+	fprintf(f, "\n=== %s (%s)\n", peer_kind, peer);
+	append_replay(f, peer, repro);
+	fclose(f);
+	printf("  traces:     %s (both targets)\n", path);
+}
+
 static int cmd_diff(int argc, char **argv)
 {
 	const char *world = "default", *peer = NULL, *abst = NULL, *out = NULL;
@@ -607,8 +652,9 @@ static int cmd_diff(int argc, char **argv)
 				fprintf(f, "# bindsim diff: %s\n", x->sig);
 				repro_write(f, &x->repro, NULL);
 				fclose(f);
-				printf("  reproducer: %s (replay it with both "
-				       "binaries)\n", path);
+				printf("  reproducer: %s\n", path);
+				write_traces(out, name, path, peer,
+					     st.peer_kind);
 			}
 		}
 	}
