@@ -23,16 +23,8 @@
 set -u
 cd "$(dirname "$0")/.."
 REPO=$(pwd -P)
-pass=0
-fail=0
-ok() {
-	echo "gate ok: $*"
-	pass=$((pass + 1))
-}
-bad() {
-	echo "gate FAILED: $*"
-	fail=$((fail + 1))
-}
+CHECK_PREFIX="gate "
+. tests/check-lib.sh
 # check DESCRIPTION COMMAND...: ok if COMMAND succeeds
 check() {
 	local what=$1
