@@ -7,6 +7,10 @@
 #   vfio world to closure                 plain build
 #   large world, depth 6                  plain build
 #   default world, depth 5                ASan+UBSan build
+#   default and vfio worlds to closure    the kernel tree target (TREE),
+#                                         when built, interleaved with the
+#                                         model's rows so that both see the
+#                                         same machine load
 #
 # Each row is the best of RUNS runs (default 3) by the explorer's own time;
 # states, transitions and injections must agree between runs. Peak RSS is
@@ -17,6 +21,7 @@ set -u
 cd "$(dirname "$0")/.."
 PLAIN=${PLAIN:-build/plain/bindsim}
 ASAN=${ASAN:-build/asan/bindsim}
+TREE=${TREE:-build/plain/tree/bindsim}
 RUNS=${RUNS:-3}
 
 tmp=$(mktemp -d)
@@ -97,7 +102,13 @@ printf "bindsim bench: best of %s run(s), explorer time; peak RSS from %s\n" \
 printf "%-28s %9s %10s %10s %8s %11s %8s\n" run states transitions \
 	injections seconds "(t+i)/s" "RSS MiB"
 row "default closure" "$PLAIN" --closure
+if [ -x "$TREE" ]; then
+	row "tree: default closure" "$TREE" --closure
+fi
 row "vfio closure" "$PLAIN" --world worlds/vfio.world --closure
+if [ -x "$TREE" ]; then
+	row "tree: vfio closure" "$TREE" --world worlds/vfio.world --closure
+fi
 row "large depth 6" "$PLAIN" --world worlds/large.world --depth 6
 row "default depth 5 (ASan)" "$ASAN" --depth 5
 exit $status
