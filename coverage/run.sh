@@ -110,6 +110,7 @@ shopt -s nullglob
 for r in tests/repro/*.repro; do
 	rrev=$(sed -n 's/^[[:space:]]*revision[[:space:]]\{1,\}\([^[:space:]#]*\).*/\1/p' "$r" |
 		head -n 1)
+	rrev=${rrev:-$rev}	# no revision line: any binary
 	if [ "$rrev" != "$rev" ]; then
 		skipped=$((skipped + 1))
 		continue

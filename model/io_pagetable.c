@@ -42,7 +42,17 @@ static bool iopt_overlaps(unsigned long s1, unsigned long l1,
 int iopt_map_range(struct io_pagetable *iopt, unsigned long start,
 		   unsigned long length)
 {
+	unsigned long last = start + length - 1;
+	struct iopt_reserved *resv;
 	struct iopt_area *area;
+
+	/* iopt_check_iova(): a reservation is -EINVAL, a mapping -EEXIST */
+	list_for_each_entry(resv, &iopt->reserved, node)
+		if (iopt_overlaps(start, last, resv->start, resv->last))
+			return -EINVAL;
+	list_for_each_entry(area, &iopt->areas, node)
+		if (iopt_overlaps(start, last, area->start, area->last))
+			return -EEXIST;
 
 	area = kzalloc_obj(struct iopt_area, GFP_KERNEL);
 	if (!area)

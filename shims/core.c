@@ -30,6 +30,8 @@ static const char *const kind_names[SIM_F_NR] = {
 	[SIM_F_CONSISTENCY] = "consistency",
 	[SIM_F_DOUBLE_FREE] = "double-free",
 	[SIM_F_UNMODELLED] = "unmodelled",
+	[SIM_F_ASSERT] = "assert",
+	[SIM_F_RESERVED] = "reserved",
 };
 
 /* Records a finding; returns it, or NULL if it was dropped. */

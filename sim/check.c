@@ -19,15 +19,63 @@
 
 /* ------------------------------------------------------------ canonical */
 
-static void cput(struct canon *c, const char *label, u32 v)
+/*
+ * One canonical value. The hash and comparisons use the number; the text
+ * (the state view that replay --state, bindsim state and the reproducer
+ * assertions read) shows @name instead where the number stands for a
+ * name (a context, a device, an hwpt).
+ */
+static void cputn(struct canon *c, const char *label, u32 v, const char *name)
 {
 	if (c->n < CANON_MAX) {
 		c->v[c->n] = v;
 		c->lab[c->n] = label;
 	}
 	c->n++;
-	if (c->text)
+	if (!c->text)
+		return;
+	if (name)
+		fprintf(c->text, "%s %s\n", label, name);
+	else
 		fprintf(c->text, "%s %u\n", label, v);
+}
+
+static void cput(struct canon *c, const char *label, u32 v)
+{
+	cputn(c, label, v, NULL);
+}
+
+/* Names for the text: a context or device index (-1: none). */
+static const char *ctx_name(const struct world *w, int i)
+{
+	return i >= 0 && (unsigned int)i < w->spec->nr_ctxs ?
+	       w->spec->ctxs[i].name : "none";
+}
+
+static const char *dev_name_of(const struct world *w, int i)
+{
+	return i >= 0 && (unsigned int)i < w->spec->nr_devs ?
+	       w->spec->devs[i].name : "none";
+}
+
+/* A domain code (domain_code()) as text, in a static buffer. */
+static const char *domain_name(const struct world *w, u32 code)
+{
+	static char buf[32];
+
+	switch (code) {
+	case 0:
+		return "none";
+	case 1:
+		return "default";
+	case 2:
+		return "blocking";
+	case 3:
+		return "unknown";
+	}
+	snprintf(buf, sizeof(buf), "hwpt:%s:%u",
+		 ctx_name(w, (code - 16) / 256), (code - 16) % 256);
+	return buf;
 }
 
 static void ctext(struct canon *c, const char *fmt, ...)
@@ -131,7 +179,8 @@ static void canon_igroup(struct canon *c, const struct world *w,
 	void *e;
 
 	cput(c, "  igroup.ref", kref_read(&igroup->ref));
-	cput(c, "  igroup.ctx", ctx_index(w, igroup->ictx) + 1);
+	cputn(c, "  igroup.ctx", ctx_index(w, igroup->ictx) + 1,
+	      ctx_name(w, ctx_index(w, igroup->ictx)));
 	/*
 	 * sw_msi_start is left out: a cache of a device property that the
 	 * kernel sets before a reservation can fail and never clears.
@@ -174,7 +223,10 @@ static u32 type_code(enum iommufd_object_type type)
 static void canon_object(struct canon *c, const struct world *w,
 			 struct iommufd_object *obj)
 {
-	cput(c, " type", type_code(obj->type));
+	cputn(c, " type", type_code(obj->type),
+	      type_code(obj->type) == 1 ? "device" :
+	      type_code(obj->type) == 2 ? "hwpt_paging" :
+	      type_code(obj->type) == 3 ? "ioas" : NULL);
 	cput(c, " users", refcount_read(&obj->users));
 	cput(c, " wait_cnt", refcount_read(&obj->wait_cnt));
 	switch (obj->type) {
@@ -182,8 +234,10 @@ static void canon_object(struct canon *c, const struct world *w,
 		struct iommufd_device *idev =
 			container_of(obj, struct iommufd_device, obj);
 
-		cput(c, " dev", dev_index(w, idev->dev) + 1);
-		cput(c, " ctx", ctx_index(w, idev->ictx) + 1);
+		cputn(c, " dev", dev_index(w, idev->dev) + 1,
+		      dev_name_of(w, dev_index(w, idev->dev)));
+		cputn(c, " ctx", ctx_index(w, idev->ictx) + 1,
+		      ctx_name(w, ctx_index(w, idev->ictx)));
 		cput(c, " enforce_cc", idev->enforce_cache_coherency);
 		cput(c, " destroying", idev->destroying);
 		if (idev->igroup && !idev->igroup->group) {
@@ -219,8 +273,12 @@ static void canon_object(struct canon *c, const struct world *w,
 		cput(c, " nr_domains", target_ioas_nr_domains(ioas));
 		n = target_ioas_resv(ioas, r, ARRAY_SIZE(r));
 		for (i = 0; i < n && i < ARRAY_SIZE(r); i++) {
-			cput(c, " resv.start", r[i].start);
-			cput(c, " resv.owner", dev_index(w, r[i].owner) + 1);
+			char hex[24];
+
+			snprintf(hex, sizeof(hex), "0x%lx", r[i].start);
+			cputn(c, " resv.start", r[i].start, hex);
+			cputn(c, " resv.owner", dev_index(w, r[i].owner) + 1,
+			      dev_name_of(w, dev_index(w, r[i].owner)));
 		}
 		list_for_each_entry(hp, &ioas->hwpt_list, hwpt_item)
 			cput(c, " hwpt", hp->common.obj.id);
@@ -252,9 +310,12 @@ void canon_state(struct canon *c)
 
 		ctext(c, "group %s\n", spec->groups[i]);
 		cput(c, " ref", refcount_read(&g->ref) - w->group_ref0[i]);
-		cput(c, " owner", g->owner ? ctx_index(w, g->owner) + 2 : 0);
+		cputn(c, " owner", g->owner ? ctx_index(w, g->owner) + 2 : 0,
+		      !g->owner ? "none" : ctx_index(w, g->owner) < 0 ?
+		      "other" : ctx_name(w, ctx_index(w, g->owner)));
 		cput(c, " owner_cnt", g->owner_cnt);
-		cput(c, " domain", domain_code(&dn, g, g->domain));
+		cputn(c, " domain", domain_code(&dn, g, g->domain),
+		      domain_name(w, domain_code(&dn, g, g->domain)));
 		for (p = 0; p < spec->nr_pasids; p++) {
 			struct iommu_attach_handle *h =
 				sim_xa_raw(&g->pasid_array, p);
@@ -269,7 +330,8 @@ void canon_state(struct canon *c)
 
 		ctext(c, "device %s\n", spec->devs[i].name);
 		cput(c, " registered", v->registered | v->noiommu << 1);
-		cput(c, " bound", ctx_index(w, v->iommufd_ictx) + 1);
+		cputn(c, " bound", ctx_index(w, v->iommufd_ictx) + 1,
+		      ctx_name(w, ctx_index(w, v->iommufd_ictx)));
 		cput(c, " devid", v->devid);
 		cput(c, " attached", v->attached[0] | v->attached[1] << 1);
 		cput(c, " group", !dev->iommu_group ? 0 :
@@ -279,7 +341,8 @@ void canon_state(struct canon *c)
 		struct iommufd_ctx *ictx = w->alive[i];
 
 		ctext(c, "ctx %s\n", spec->ctxs[i].name);
-		cput(c, " state", !ictx ? 0 : (w->ctx[i] ? 2 : 1));
+		cputn(c, " state", !ictx ? 0 : (w->ctx[i] ? 2 : 1),
+		      !ictx ? "released" : w->ctx[i] ? "open" : "closed");
 		if (!ictx)
 			continue;
 		cput(c, " file_ref", refcount_read(&ictx->file->f_count));
@@ -796,14 +859,72 @@ static void check_groups(struct check_result *out, struct world *w)
 	}
 }
 
+/*
+ * The kernel's rule for reserved IOVA: while a device with an IOMMU is
+ * attached (NO_PASID) to a paging hwpt, each of its reserved regions is
+ * reserved, on its behalf, in that hwpt's IOAS; otherwise a mapping may
+ * land where the device's DMA must never go (an MSI window).
+ */
+static void check_reserved(struct check_result *out, struct world *w,
+			   unsigned int c)
+{
+	struct iommufd_ctx *ictx = w->alive[c];
+	struct iommufd_object *obj;
+	unsigned long idx;
+	unsigned int k;
+
+	sim_xa_for_each_raw(&ictx->objects, k, idx, obj) {
+		struct iommufd_device *idev;
+		struct iommufd_hwpt_paging *hp;
+		struct iommufd_attach *attach;
+		struct target_resv r[16];
+		unsigned int i, j, n;
+
+		if (obj == XA_ZERO_ENTRY || obj->type != IOMMUFD_OBJ_DEVICE)
+			continue;
+		idev = container_of(obj, struct iommufd_device, obj);
+		if (!idev->igroup || !idev->dev->iommu)
+			continue;
+		attach = sim_xa_raw(&idev->igroup->pasid_attach,
+				    IOMMU_NO_PASID);
+		if (!attach || attach == XA_ZERO_ENTRY || !attach->hwpt ||
+		    attach->hwpt->obj.type != IOMMUFD_OBJ_HWPT_PAGING ||
+		    sim_xa_raw(&attach->device_array, idx) != idev)
+			continue;
+		hp = container_of(attach->hwpt, struct iommufd_hwpt_paging,
+				  common);
+		n = target_ioas_resv(hp->ioas, r, ARRAY_SIZE(r));
+		for (i = 0; i < idev->dev->nr_resv; i++) {
+			const struct iommu_resv_region *rr = &idev->dev->resv[i];
+
+			for (j = 0; j < n && j < ARRAY_SIZE(r); j++)
+				if (r[j].owner == idev->dev &&
+				    r[j].start == rr->start &&
+				    r[j].last == rr->start + rr->length - 1)
+					break;
+			if (j < n && j < ARRAY_SIZE(r))
+				continue;
+			check_add(out, SIM_F_RESERVED, "resv:missing", "state",
+				  "%s: device %s is attached to hwpt %u, but its "
+				  "reserved region 0x%llx+0x%zx is not reserved "
+				  "in IOAS %u", w->spec->ctxs[c].name,
+				  idev->dev->name, hp->common.obj.id,
+				  (unsigned long long)rr->start, rr->length,
+				  hp->ioas->obj.id);
+		}
+	}
+}
+
 void check_state(struct check_result *out)
 {
 	struct world *w = world_get();
 	unsigned int c;
 
 	for (c = 0; c < w->spec->nr_ctxs; c++)
-		if (w->alive[c])
+		if (w->alive[c]) {
 			check_ctx(out, w, c);
+			check_reserved(out, w, c);
+		}
 	check_groups(out, w);
 }
 

@@ -24,8 +24,11 @@ static const char usage[] =
 	"          [--no-faults] [--json] [--out DIR] [--progress] [--sites]\n"
 	"      walk every operation sequence of the world, failing every\n"
 	"      fault point; exit 1 if anything was found (reproducers in DIR)\n"
-	"  replay FILE [--json]      re-run a reproducer and print its trace;\n"
-	"                            exit 0 when it shows its 'expect' line\n"
+	"  replay FILE [--json] [--state]  re-run a reproducer and print its\n"
+	"                            trace (--state: the state after every\n"
+	"                            step); exit 0 when it shows its 'expect'\n"
+	"                            line and every assertion holds\n"
+	"  state FILE [--json]       replay, then print the state view\n"
 	"  minimise FILE [-o OUT]    shrink a reproducer, keeping its finding\n"
 	"  to-cmocka FILE            print a CMocka regression test for it\n"
 	"  ops                       the operation vocabulary\n"
@@ -320,7 +323,7 @@ static int load_repro(const char *path, struct repro *r, bool check_rev)
 		fprintf(stderr, "bindsim: %s\n", err);
 		return 2;
 	}
-	if (check_rev && strcmp(r->rev, bindsim_revision())) {
+	if (check_rev && r->rev[0] && strcmp(r->rev, bindsim_revision())) {
 		fprintf(stderr, "bindsim: %s: reproducer is for revision '%s' "
 			"but this binary is '%s' (use build/rev/%s/bindsim)\n",
 			path, r->rev, bindsim_revision(), r->rev);
@@ -330,11 +333,14 @@ static int load_repro(const char *path, struct repro *r, bool check_rev)
 	return 0;
 }
 
-static int cmd_replay(int argc, char **argv)
+/* replay FILE [--json] [--state], and state FILE (--state at the end) */
+static int cmd_replay_or_state(int argc, char **argv, bool state_cmd)
 {
 	struct check_result *out;
 	const char *file = NULL;
-	bool json = false, ok;
+	bool json = false, state = false, ok;
+	const int *rets;
+	unsigned int nret;
 	struct repro r;
 	unsigned int i;
 	int a, rc;
@@ -342,16 +348,21 @@ static int cmd_replay(int argc, char **argv)
 	for (a = 0; a < argc; a++) {
 		if (!strcmp(argv[a], "--json"))
 			json = true;
+		else if (!strcmp(argv[a], "--state") && !state_cmd)
+			state = true;
 		else if (argv[a][0] == '-' || file)
 			return die_usage("unexpected argument", argv[a]);
 		else
 			file = argv[a];
 	}
 	if (!file)
-		return die_usage("replay needs a FILE", NULL);
+		return die_usage(state_cmd ? "state needs a FILE" :
+				 "replay needs a FILE", NULL);
 	rc = load_repro(file, &r, true);
 	if (rc)
 		return rc;
+	r.trace_state = state;
+	r.trace_final_state = state_cmd;
 	out = calloc(1, sizeof(*out));
 	if (!out || repro_run(&r, json ? NULL : stdout, out)) {
 		fprintf(stderr, "bindsim: %s: world does not boot\n", file);
@@ -360,20 +371,40 @@ static int cmd_replay(int argc, char **argv)
 		return 2;
 	}
 	ok = repro_matches(&r, out);
+	rets = repro_last_returns(&nret);
 	if (json) {
+		char *text = state || state_cmd ? canon_text() : NULL;
+
 		printf("{\"file\": ");
 		json_str(stdout, file);
 		printf(", \"revision\": ");
-		json_str(stdout, r.rev);
+		json_str(stdout, r.rev[0] ? r.rev : bindsim_revision());
 		printf(", \"expect\": ");
 		json_str(stdout, r.expect);
-		printf(", \"matches\": %s, \"findings\": [",
+		printf(", \"matches\": %s, \"steps\": [",
 		       ok ? "true" : "false");
+		for (i = 0; i < nret; i++) {
+			char op[OP_TEXT];
+
+			op_format(&r.spec, &r.steps[i].op, &r.steps[i].fault,
+				  op, sizeof(op));
+			printf("%s{\"op\": ", i ? ", " : "");
+			json_str(stdout, op);
+			printf(", \"ret\": %d}", rets[i]);
+		}
+		printf("], \"findings\": [");
 		for (i = 0; i < out->nr; i++) {
 			printf("%s", i ? ", " : "");
 			json_str(stdout, out->f[i].sig);
 		}
-		printf("]}\n");
+		printf("]");
+		if (text) {
+			/* the state after the last step that ran */
+			printf(", \"state\": ");
+			json_str(stdout, text);
+			free(text);
+		}
+		printf("}\n");
 	} else {
 		printf("expect %s: %s\n", r.expect,
 		       ok ? "reproduced" : "NOT reproduced");
@@ -461,6 +492,11 @@ static int cmd_ops(void)
 	       "  vfio-unregister DEV\n"
 	       "  set PARAM 0|1             allow_unsafe_interrupts, "
 	       "enable_unsafe_noiommu_mode, cap_sys_rawio\n"
+	       "reproducers only (not explored or fuzzed yet):\n"
+	       "  ioas-alloc CTX            IOMMU_IOAS_ALLOC\n"
+	       "  ioas-map CTX IOAS IOVA LENGTH   IOMMU_IOAS_MAP at a fixed "
+	       "IOVA\n"
+	       "suffix: = RET asserts the return code (0, -EINVAL, -22)\n"
 	       "suffix: fail=FUNC:WHAT#HIT@ORDINAL or fail=@ORDINAL "
 	       "injects a fault\n");
 	return 0;
@@ -699,7 +735,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "explore"))
 		return cmd_explore(argc - 2, argv + 2);
 	if (!strcmp(cmd, "replay"))
-		return cmd_replay(argc - 2, argv + 2);
+		return cmd_replay_or_state(argc - 2, argv + 2, false);
+	if (!strcmp(cmd, "state"))
+		return cmd_replay_or_state(argc - 2, argv + 2, true);
 	if (!strcmp(cmd, "minimise") || !strcmp(cmd, "minimize"))
 		return cmd_minimise(argc - 2, argv + 2);
 	if (!strcmp(cmd, "to-cmocka"))

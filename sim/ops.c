@@ -25,6 +25,8 @@ static const char *const op_names[OP_NR] = {
 	[OP_VFIO_REGISTER] = "vfio-register",
 	[OP_VFIO_UNREGISTER] = "vfio-unregister",
 	[OP_SET] = "set",
+	[OP_IOAS_ALLOC] = "ioas-alloc",
+	[OP_IOAS_MAP] = "ioas-map",
 };
 
 static const char *const param_names[PARAM_NR] = {
@@ -33,7 +35,10 @@ static const char *const param_names[PARAM_NR] = {
 	[PARAM_CAP_SYS_RAWIO] = "cap_sys_rawio",
 };
 
-/* Argument shapes: D device, C ctx, P pasid, I id, F flag, K param, V 0|1 */
+/*
+ * Argument shapes: D device, C ctx, P pasid, I id, F flag, K param, V 0|1,
+ * A an address then L a length (u32: worlds live below 4 GiB)
+ */
 static const char *const op_args[OP_NR] = {
 	[OP_BIND] = "DC",
 	[OP_UNBIND] = "D",
@@ -45,6 +50,8 @@ static const char *const op_args[OP_NR] = {
 	[OP_VFIO_REGISTER] = "D",
 	[OP_VFIO_UNREGISTER] = "D",
 	[OP_SET] = "KV",
+	[OP_IOAS_ALLOC] = "C",
+	[OP_IOAS_MAP] = "CIAL",
 };
 
 const char *op_kind_name(unsigned int kind)
@@ -198,6 +205,16 @@ int op_parse(const struct world_spec *spec, const char *text, struct op *op,
 			else
 				op->id = v;
 			break;
+		case 'A':
+		case 'L':
+			if (parse_u32(a, &v) || (shape[i] == 'L' && !v))
+				return perr(err, errlen, "bad address or "
+					    "length '%s'", a);
+			if (shape[i] == 'A')
+				op->id2 = v;
+			else
+				op->len = v;
+			break;
 		case 'F':
 			if (strcmp(a, "pasid"))
 				return perr(err, errlen,
@@ -259,7 +276,12 @@ void op_format(const struct world_spec *spec, const struct op *op,
 		n = snprintf(buf, len, "destroy %s %u", ctx, op->id);
 		break;
 	case OP_CLOSE:
-		n = snprintf(buf, len, "close %s", ctx);
+	case OP_IOAS_ALLOC:
+		n = snprintf(buf, len, "%s %s", op_names[op->kind], ctx);
+		break;
+	case OP_IOAS_MAP:
+		n = snprintf(buf, len, "ioas-map %s %u 0x%x 0x%x", ctx, op->id,
+			     op->id2, op->len);
 		break;
 	case OP_SET:
 		n = snprintf(buf, len, "set %s %u",
@@ -286,7 +308,7 @@ void op_decode_bytes(const struct world_spec *spec, const u8 *b,
 {
 	memset(op, 0, sizeof(*op));
 	memset(fault, 0, sizeof(*fault));
-	op->kind = b[0] % OP_NR;
+	op->kind = b[0] % OP_NR_BYTES;
 	op->dev = b[1] % spec->nr_devs;
 	/* a bind names both: its ctx has a byte of its own */
 	op->ctx = (op->kind == OP_BIND ? b[2] : b[1]) % spec->nr_ctxs;
@@ -523,6 +545,8 @@ static int op_dispatch(const struct op *op, struct op_result *res)
 	case OP_HWPT_ALLOC:
 	case OP_DESTROY:
 	case OP_CLOSE:
+	case OP_IOAS_ALLOC:
+	case OP_IOAS_MAP:
 		if (op->ctx >= spec->nr_ctxs)
 			return -EINVAL;
 		ictx = w->ctx[op->ctx];
@@ -540,6 +564,15 @@ static int op_dispatch(const struct op *op, struct op_result *res)
 		}
 		if (op->kind == OP_DESTROY)
 			return target_destroy(ictx, op->id);
+		if (op->kind == OP_IOAS_ALLOC) {
+			rc = target_ioas_alloc(ictx, &id);
+			if (!rc)
+				res->out_id = id;
+			return rc;
+		}
+		if (op->kind == OP_IOAS_MAP)
+			return target_ioas_map_fixed(ictx, op->id, op->id2,
+						     op->len);
 		w->ctx[op->ctx] = NULL;
 		fput(ictx->file);
 		return 0;

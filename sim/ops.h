@@ -21,8 +21,19 @@ enum op_kind {
 	OP_VFIO_REGISTER,	/* vfio-register DEV */
 	OP_VFIO_UNREGISTER,	/* vfio-unregister DEV */
 	OP_SET,			/* set PARAM 0|1       (module parameter) */
+	/*
+	 * Reproducer-only operations (text form): the explorer and the fuzzer
+	 * byte form do not use them (yet), so their vocabulary and every
+	 * committed fuzz input keep their meaning.
+	 */
+	OP_IOAS_ALLOC,		/* ioas-alloc CTX      (IOMMU_IOAS_ALLOC) */
+	/* ioas-map CTX IOAS IOVA LENGTH (IOMMU_IOAS_MAP, FIXED_IOVA) */
+	OP_IOAS_MAP,
 	OP_NR
 };
+
+/* The operations of the byte form and of the explorer */
+#define OP_NR_BYTES (OP_SET + 1)
 
 enum op_param {
 	PARAM_ALLOW_UNSAFE_INTERRUPTS,
@@ -40,7 +51,8 @@ struct op {
 	u8 param;		/* set */
 	u8 value;		/* set */
 	u32 id;			/* attach PT, destroy ID, hwpt-alloc DEVID */
-	u32 id2;		/* hwpt-alloc PTID */
+	u32 id2;		/* hwpt-alloc PTID, ioas-map IOVA */
+	u32 len;		/* ioas-map LENGTH */
 };
 
 /* Which fault points an operation fails. */

@@ -6,31 +6,54 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "iommufd_private.h"
 #include "repro.h"
 
+static const struct {
+	int e;
+	const char *name;
+} errno_names[] = {
+	{ 0, "0" }, { -EPERM, "-EPERM" }, { -ENOENT, "-ENOENT" },
+	{ -ENOMEM, "-ENOMEM" }, { -EFAULT, "-EFAULT" },
+	{ -EBUSY, "-EBUSY" }, { -ENODEV, "-ENODEV" },
+	{ -EINVAL, "-EINVAL" }, { -ENOSPC, "-ENOSPC" },
+	{ -EBADF, "-EBADF" }, { -EOPNOTSUPP, "-EOPNOTSUPP" },
+	{ -EADDRINUSE, "-EADDRINUSE" }, { -EEXIST, "-EEXIST" },
+	{ -EOVERFLOW, "-EOVERFLOW" }, { -E2BIG, "-E2BIG" },
+};
+
 const char *errno_name(int err)
 {
-	static const struct {
-		int e;
-		const char *name;
-	} names[] = {
-		{ 0, "0" }, { -EPERM, "-EPERM" }, { -ENOENT, "-ENOENT" },
-		{ -ENOMEM, "-ENOMEM" }, { -EFAULT, "-EFAULT" },
-		{ -EBUSY, "-EBUSY" }, { -ENODEV, "-ENODEV" },
-		{ -EINVAL, "-EINVAL" }, { -ENOSPC, "-ENOSPC" },
-		{ -EBADF, "-EBADF" }, { -EOPNOTSUPP, "-EOPNOTSUPP" },
-		{ -EADDRINUSE, "-EADDRINUSE" },
-	};
 	static char buf[16];
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].e == err)
-			return names[i].name;
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+		if (errno_names[i].e == err)
+			return errno_names[i].name;
 	snprintf(buf, sizeof(buf), "%d", err);
 	return buf;
+}
+
+/* "0", "-EINVAL" or "-22"; false if it is none of these. */
+static bool errno_parse(const char *s, int *err)
+{
+	unsigned int i;
+	char *end;
+	long v;
+
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+		if (!strcmp(errno_names[i].name, s)) {
+			*err = errno_names[i].e;
+			return true;
+		}
+	v = strtol(s, &end, 10);
+	if (*s && !*end && v <= 0 && v > -4096) {
+		*err = v;
+		return true;
+	}
+	return false;
 }
 
 static int rerr(char *err, size_t len, const char *name, unsigned int line,
@@ -51,6 +74,132 @@ static char *trim(char *s)
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 		*--e = 0;
 	return s;
+}
+
+/*
+ * The world of reproducer @name: embedded, built in, a file as named, or
+ * else one beside the reproducer or in worlds/ (NAME or NAME.world).
+ */
+static int repro_world(struct repro *r, const char *name, char *err,
+		       size_t len)
+{
+	const char *slash = strrchr(name, '/');
+	char path[400];
+	int i;
+
+	if (r->world_text)
+		return world_parse(r->world_text, name, &r->spec, err, len);
+	if (!world_load(r->world_name, &r->spec, err, len))
+		return 0;
+	if (r->world_name[0] == '/')
+		return -1;
+	for (i = 0; i < 3; i++) {
+		char e2[64];
+
+		if (i == 0 && !slash)
+			continue;
+		if (i == 0)
+			snprintf(path, sizeof(path), "%.*s/%s",
+				 (int)(slash - name), name, r->world_name);
+		else
+			snprintf(path, sizeof(path), "worlds/%s%s",
+				 r->world_name, i == 2 ? ".world" : "");
+		if (!access(path, R_OK) &&
+		    !world_load(path, &r->spec, e2, sizeof(e2)))
+			return 0;
+	}
+	/* the message for the name as written */
+	return world_load(r->world_name, &r->spec, err, len);
+}
+
+/* "assert SECTION... [no] KEY VALUE" -> @a; false if malformed. */
+static bool parse_assert(char *s, const struct world_spec *spec,
+			 struct repro_assert *a)
+{
+	char *tok[16], *save;
+	unsigned int n = 0, i, np;
+	size_t len = 0;
+
+	for (tok[n] = strtok_r(s, " \t", &save); tok[n] && n < 15;
+	     tok[++n] = strtok_r(NULL, " \t", &save))
+		;
+	if (n < 4 || tok[n - 1] == NULL)
+		return false;
+	np = n - 2;
+	a->negate = np > 0 && !strcmp(tok[np - 1], "no");
+	if (a->negate)
+		np--;
+	if (np < 2 || strlen(tok[n - 2]) >= sizeof(a->key) ||
+	    strlen(tok[n - 1]) >= sizeof(a->value))
+		return false;
+	/* the section names something this world has */
+	if (!strcmp(tok[0], "group")) {
+		for (i = 0; i < spec->nr_groups; i++)
+			if (!strcmp(spec->groups[i], tok[1]))
+				break;
+		if (i == spec->nr_groups)
+			return false;
+	} else if (!strcmp(tok[0], "device")) {
+		if (world_dev_index(spec, tok[1]) < 0)
+			return false;
+	} else if (!strcmp(tok[0], "ctx")) {
+		if (world_ctx_index(spec, tok[1]) < 0)
+			return false;
+	} else {
+		return false;
+	}
+	a->path[0] = '\0';
+	for (i = 0; i < np; i++) {
+		if (len + strlen(tok[i]) + 2 > sizeof(a->path))
+			return false;
+		len += snprintf(a->path + len, sizeof(a->path) - len, "%s%s",
+				i ? " " : "", tok[i]);
+	}
+	strcpy(a->key, tok[n - 2]);
+	strcpy(a->value, tok[n - 1]);
+	return true;
+}
+
+/*
+ * Does signature @sig stand in the expect line @expect ("KIND SITE" or
+ * several joined by "; ")?
+ */
+static bool expect_has(const char *expect, const char *sig)
+{
+	size_t n = strlen(sig);
+	const char *p;
+
+	for (p = expect; (p = strstr(p, sig)); p += n)
+		if ((p == expect || (p >= expect + 2 && p[-1] == ' ' &&
+				     p[-2] == ';')) &&
+		    (!p[n] || p[n] == ';'))
+			return true;
+	return false;
+}
+
+/* Each "; "-separated part is "KIND SITE" with a known kind. */
+static bool expect_valid(const char *e)
+{
+	char buf[128], *part, *save;
+
+	if (strlen(e) >= sizeof(buf))
+		return false;
+	strcpy(buf, e);
+	for (part = strtok_r(buf, ";", &save); part;
+	     part = strtok_r(NULL, ";", &save)) {
+		char k[32];
+		size_t kl;
+
+		part = trim(part);
+		kl = strcspn(part, " ");
+		if (!part[kl] || kl >= sizeof(k))
+			return false;
+		memcpy(k, part, kl);
+		k[kl] = '\0';
+		if (sim_finding_kind_parse(k) < 0)
+			return false;
+	}
+	return true;
 }
 
 static int parse_repro(const char *text, const char *name, struct repro *r,
@@ -144,15 +293,10 @@ static int parse_repro(const char *text, const char *name, struct repro *r,
 				return rerr(err, errlen, name, line,
 					    "bad or repeated expect line",
 					    NULL);
-			if (strcmp(e, "clean") &&
-			    (!strchr(e, ' ') ||
-			     sim_finding_kind_parse(e) >= 0 ||
-			     ({ char k[32]; size_t kl = strcspn(e, " ");
-				kl < sizeof(k) ? (memcpy(k, e, kl), k[kl] = 0,
-				sim_finding_kind_parse(k) < 0) : true; })))
+			if (strcmp(e, "clean") && !expect_valid(e))
 				return rerr(err, errlen, name, line,
-					    "expect takes 'clean' or 'KIND SITE'",
-					    e);
+					    "expect takes 'clean' or 'KIND "
+					    "SITE[; KIND SITE]...'", e);
 			strcpy(r->expect, e);
 			have_expect = true;
 		} else {
@@ -162,25 +306,45 @@ static int parse_repro(const char *text, const char *name, struct repro *r,
 				return rerr(err, errlen, name, line,
 					    "operation before the world line",
 					    NULL);
-			if (r->nr_steps == 0 && !r->spec.nr_devs) {
-				int rc;
+			char *eq = strstr(s, " = ");
 
-				if (r->world_text)
-					rc = world_parse(r->world_text, name,
-							 &r->spec, operr,
-							 sizeof(operr));
-				else
-					rc = world_load(r->world_name, &r->spec,
-							operr, sizeof(operr));
-				if (rc)
+			if (!r->spec.nr_devs &&
+			    repro_world(r, name, operr, sizeof(operr)))
+				return rerr(err, errlen, name, line,
+					    "world does not load:", operr);
+			if (!strncmp(s, "assert ", 7)) {
+				struct repro_assert *a;
+
+				if (r->nr_asserts >= REPRO_MAX_ASSERTS)
 					return rerr(err, errlen, name, line,
-						    "world does not load:",
-						    operr);
+						    "too many assertions",
+						    NULL);
+				a = &r->asserts[r->nr_asserts];
+				if (!parse_assert(s + 7, &r->spec, a))
+					return rerr(err, errlen, name, line,
+						    "assert takes SECTION... "
+						    "[no] KEY VALUE, SECTION "
+						    "'group G', 'device D' or "
+						    "'ctx C [object ID|igroup G]'",
+						    NULL);
+				a->after = r->nr_steps;
+				a->line = line;
+				r->nr_asserts++;
+				continue;
 			}
 			if (r->nr_steps >= REPRO_MAX_STEPS)
 				return rerr(err, errlen, name, line,
 					    "too many operations", NULL);
 			st = &r->steps[r->nr_steps];
+			memset(st, 0, sizeof(*st));
+			if (eq) {
+				*eq = '\0';
+				if (!errno_parse(trim(eq + 3), &st->want_ret))
+					return rerr(err, errlen, name, line,
+						    "'= RET' takes 0, -ENAME "
+						    "or -N", trim(eq + 3));
+				st->want_set = true;
+			}
 			if (op_parse(&r->spec, s, &st->op, &st->fault, operr,
 				     sizeof(operr)))
 				return rerr(err, errlen, name, line, operr,
@@ -192,26 +356,17 @@ static int parse_repro(const char *text, const char *name, struct repro *r,
 	if (in_world)
 		return rerr(err, errlen, name, line, "world-begin without "
 			    "world-end", NULL);
-	if (!have_rev)
-		return rerr(err, errlen, name, line, "missing revision line",
-			    NULL);
+	/* no revision: any; no expect: clean */
+	(void)have_rev;
 	if (!have_world)
 		return rerr(err, errlen, name, line, "missing world line",
 			    NULL);
 	if (!have_expect)
-		return rerr(err, errlen, name, line, "missing expect line",
-			    NULL);
-	if (!r->spec.nr_devs) {
-		int rc = r->world_text ?
-			world_parse(r->world_text, name, &r->spec, operr,
-				    sizeof(operr)) :
-			world_load(r->world_name, &r->spec, operr,
-				   sizeof(operr));
-
-		if (rc)
-			return rerr(err, errlen, name, line,
-				    "world does not load:", operr);
-	}
+		strcpy(r->expect, "clean");
+	if (!r->spec.nr_devs &&
+	    repro_world(r, name, operr, sizeof(operr)))
+		return rerr(err, errlen, name, line, "world does not load:",
+			    operr);
 	if (r->boot >= r->spec.nr_boots)
 		return rerr(err, errlen, name, line,
 			    "boot variant out of range for this world", NULL);
@@ -255,6 +410,17 @@ void repro_free(struct repro *r)
 	r->world_text = NULL;
 }
 
+static void write_asserts(FILE *f, const struct repro *r, unsigned int after)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_asserts; i++)
+		if (r->asserts[i].after == after)
+			fprintf(f, "assert %s %s%s %s\n", r->asserts[i].path,
+				r->asserts[i].negate ? "no " : "",
+				r->asserts[i].key, r->asserts[i].value);
+}
+
 void repro_write(FILE *f, const struct repro *r, const struct bfinding *fd)
 {
 	unsigned int i;
@@ -266,7 +432,8 @@ void repro_write(FILE *f, const struct repro *r, const struct bfinding *fd)
 		if (fd->alloc[0])
 			fprintf(f, "#   %s\n", fd->alloc);
 	}
-	fprintf(f, "revision %s\n", r->rev);
+	if (r->rev[0])
+		fprintf(f, "revision %s\n", r->rev);
 	if (r->world_text) {
 		fprintf(f, "world-begin\n%sworld-end\n", r->world_text);
 	} else {
@@ -275,10 +442,82 @@ void repro_write(FILE *f, const struct repro *r, const struct bfinding *fd)
 	fprintf(f, "boot %u\n", r->boot);
 	fprintf(f, "expect %s\n", r->expect);
 	for (i = 0; i < r->nr_steps; i++) {
+		write_asserts(f, r, i);
 		op_format(&r->spec, &r->steps[i].op, &r->steps[i].fault, buf,
 			  sizeof(buf));
-		fprintf(f, "%s\n", buf);
+		if (r->steps[i].want_set)
+			fprintf(f, "%s = %s\n", buf,
+				errno_name(r->steps[i].want_ret));
+		else
+			fprintf(f, "%s\n", buf);
 	}
+	write_asserts(f, r, r->nr_steps);
+}
+
+/*
+ * Does the state view @text satisfy @a? Sections are the unindented
+ * header lines ("group g0", "ctx c0"), sub-sections "object N" and
+ * "igroup G" within a ctx; values are the indented "key value" lines.
+ */
+static bool assert_holds(const char *text, const struct repro_assert *a)
+{
+	char top[64] = "", sub[64] = "", path[160], key[64], val[96];
+	const char *p = text;
+	bool found = false;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[256];
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		p += len + (nl ? 1 : 0);
+		if (line[0] != ' ') {
+			if (!strncmp(line, "object ", 7) ||
+			    !strncmp(line, "igroup ", 7)) {
+				snprintf(sub, sizeof(sub), "%.63s", line);
+			} else if (!strncmp(line, "group ", 6) ||
+				   !strncmp(line, "device ", 7) ||
+				   !strncmp(line, "ctx ", 4)) {
+				snprintf(top, sizeof(top), "%.63s", line);
+				sub[0] = '\0';
+			}
+			continue;
+		}
+		if (sscanf(line, " %63s %95s", key, val) != 2)
+			continue;
+		snprintf(path, sizeof(path), "%s%s%s", top, sub[0] ? " " : "",
+			 sub);
+		if (!strcmp(path, a->path) && !strcmp(key, a->key) &&
+		    !strcmp(val, a->value))
+			found = true;
+	}
+	return found != a->negate;
+}
+
+/* The assertions checked after @after steps; failures become findings. */
+static void check_asserts(const struct repro *r, unsigned int after,
+			  struct check_result *cr)
+{
+	char *text = NULL;
+	unsigned int i;
+
+	for (i = 0; i < r->nr_asserts; i++) {
+		const struct repro_assert *a = &r->asserts[i];
+		char sig[32];
+
+		if (a->after != after)
+			continue;
+		if (!text)
+			text = canon_text();
+		if (!text || assert_holds(text, a))
+			continue;
+		snprintf(sig, sizeof(sig), "line:%u", a->line);
+		check_add(cr, SIM_F_ASSERT, sig, "state",
+			  "line %u: assert %s %s%s %s does not hold", a->line,
+			  a->path, a->negate ? "no " : "", a->key, a->value);
+	}
+	free(text);
 }
 
 static void trace_faults(FILE *t, const struct op_fault *want)
@@ -339,6 +578,44 @@ static void merge(struct check_result *out, const struct check_result *in)
 static struct check_result *run_cr;
 static struct canon *run_before;
 static void *run_scratch;
+/* The return code of each step of the last repro_run() */
+static int run_ret[REPRO_MAX_STEPS];
+static unsigned int run_nr;
+
+const int *repro_last_returns(unsigned int *nr)
+{
+	*nr = run_nr;
+	return run_ret;
+}
+
+/* The state view, indented, into the trace. */
+static void trace_state(FILE *t)
+{
+	char *text = canon_text(), *p, *nl;
+
+	for (p = text; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		fprintf(t, "   | %.*s\n", (int)(nl - p), p);
+	}
+	free(text);
+}
+
+/*
+ * Replay goes on past the finding the reproducer expects, so that the
+ * steps after it can show (and assert) its consequences; any other
+ * finding stops it.
+ */
+static bool unexpected(const struct repro *r, const struct check_result *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < out->nr; i++)
+		if (!expect_has(r->expect, out->f[i].sig))
+			return true;
+	return false;
+}
 
 int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 {
@@ -358,6 +635,7 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 	scratch = run_scratch;
 
 	out->nr = 0;
+	run_nr = 0;
 	if (!cr || !before || !scratch ||
 	    world_boot(&r->spec, r->boot))
 		return -1;
@@ -367,8 +645,11 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 		fprintf(t, "bindsim %s: world %s, boot %u, revision %s\n",
 			bindsim_revision(),
 			r->world_text ? "(embedded)" : r->world_name, r->boot,
-			r->rev);
-	for (i = 0; i < r->nr_steps; i++) {
+			r->rev[0] ? r->rev : "(any)");
+	check_asserts(r, 0, cr);
+	trace_findings(t, cr, 0, "the assertions before step 1");
+	merge(out, cr);
+	for (i = 0; i < r->nr_steps && !unexpected(r, out); i++) {
 		const struct repro_step *st = &r->steps[i];
 		struct sim_settings set = sim_kernel()->settings;
 		struct op_result res;
@@ -389,8 +670,20 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 			else
 				fprintf(t, "   = %s\n", errno_name(res.ret));
 		}
+		run_ret[run_nr++] = res.ret;
 		cr->nr = 0;
 		check_transition(&st->op, &res, &set, before, cr);
+		if (st->want_set && (res.oops || res.ret != st->want_ret)) {
+			char sig[32];
+
+			snprintf(sig, sizeof(sig), "step:%u", i + 1);
+			check_add(cr, SIM_F_ASSERT, sig, "return code",
+				  "line %u: %s returned %s, the reproducer "
+				  "asserts %s", st->line, buf,
+				  res.oops ? "nothing (oops)" :
+				  errno_name(res.ret),
+				  errno_name(st->want_ret));
+		}
 		snprintf(phase, sizeof(phase), "step %u", i + 1);
 		trace_findings(t, cr, 0, phase);
 		merge(out, cr);
@@ -402,13 +695,21 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 			break;
 		}
 		check_teardown(cr, scratch);
+		check_asserts(r, i + 1, cr);
 		snprintf(phase, sizeof(phase),
 			 "state and teardown checks after step %u", i + 1);
 		trace_findings(t, cr, 0, phase);
 		merge(out, cr);
-		if (out->nr)
-			break;
+		if (t && (r->trace_state ||
+			  (r->trace_final_state && i + 1 == r->nr_steps)))
+			trace_state(t);
 	}
+	if (t && i < r->nr_steps)
+		fprintf(t, "(steps %u to %u not run: replay stops at the "
+			"first finding it does not expect)\n", i + 1,
+			r->nr_steps);
+	if (t && !r->nr_steps && (r->trace_state || r->trace_final_state))
+		trace_state(t);
 	if (t)
 		fprintf(t, "result: %s\n", out->nr ? "findings" : "clean");
 	return rc;
@@ -416,9 +717,17 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 
 bool repro_matches(const struct repro *r, const struct check_result *out)
 {
+	char buf[128], *part, *save;
+
 	if (!strcmp(r->expect, "clean"))
 		return out->nr == 0;
-	return check_has_sig(out, r->expect);
+	/* every expected signature was seen */
+	snprintf(buf, sizeof(buf), "%s", r->expect);
+	for (part = strtok_r(buf, ";", &save); part;
+	     part = strtok_r(NULL, ";", &save))
+		if (!check_has_sig(out, trim(part)))
+			return false;
+	return true;
 }
 
 bool repro_reproduces(const struct repro *r)

@@ -4,12 +4,21 @@
  * and replay.
  *
  *   # comments anywhere
- *   revision reference        model revision the finding belongs to
- *   world default             a built-in world, or world-begin ... world-end
- *   boot 0                    boot variant of the world
- *   expect leak _iommufd_object_alloc:kzalloc    (or: expect clean)
+ *   revision reference        the revision it belongs to (optional: any)
+ *   world default             a built-in world, a world file (found beside
+ *                             the reproducer, then in worlds/), or
+ *                             world-begin ... world-end
+ *   boot 0                    boot variant of the world (default 0)
+ *   expect leak _iommufd_object_alloc:kzalloc    (optional: clean)
  *   bind n1 c0 fail=iommufd_alloc_group:kzalloc#1@3
  *   ...                       one operation per line (see 'bindsim ops')
+ *   bind d1 c1 = -EPERM       an operation may assert its return code
+ *   assert group g0 owner c0  and the state view (bindsim state) may be
+ *   assert ctx c0 object 1 no resv.start 0x8000000   asserted after a step:
+ *                             "assert SECTION... KEY VALUE" holds if a line
+ *                             KEY VALUE is in that section, "... no KEY
+ *                             VALUE" if none is. A failed assertion is an
+ *                             'assert' finding (signature "assert line:N").
  */
 #ifndef _BINDSIM_REPRO_H
 #define _BINDSIM_REPRO_H
@@ -18,11 +27,24 @@
 #include "check.h"
 
 #define REPRO_MAX_STEPS 64
+#define REPRO_MAX_ASSERTS 64
 
 struct repro_step {
 	struct op op;
 	struct op_fault fault;
 	unsigned int line;
+	bool want_set;		/* "OP = RET": the return code asserted */
+	int want_ret;
+};
+
+/* "assert SECTION... [no] KEY VALUE", checked after @after steps. */
+struct repro_assert {
+	unsigned int after;
+	unsigned int line;
+	bool negate;
+	char path[96];		/* "group g0", "ctx c0 object 3" */
+	char key[48];
+	char value[64];
 };
 
 struct repro {
@@ -34,6 +56,10 @@ struct repro {
 	char expect[128];	/* signature, or "clean" */
 	unsigned int nr_steps;
 	struct repro_step steps[REPRO_MAX_STEPS];
+	unsigned int nr_asserts;
+	struct repro_assert asserts[REPRO_MAX_ASSERTS];
+	/* replay: print the state view after every step / after the last */
+	bool trace_state, trace_final_state;
 };
 
 /* The revision this binary was built as (Makefile: -DBINDSIM_REV=...). */
@@ -56,6 +82,8 @@ void repro_write(FILE *f, const struct repro *r,
  */
 int repro_run(const struct repro *r, FILE *trace, struct check_result *out);
 bool repro_matches(const struct repro *r, const struct check_result *out);
+/* The return code of each step the last repro_run() ran. */
+const int *repro_last_returns(unsigned int *nr);
 /* Replays @r and reports whether it shows its 'expect' line. */
 bool repro_reproduces(const struct repro *r);
 /* A file name for a signature: "leak f:kzalloc" -> "leak-f-kzalloc" */

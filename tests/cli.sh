@@ -282,6 +282,61 @@ if run "explore default depth $SHARD_DEPTH" '0|1' "$B" explore --json \
 	fi
 fi
 
+# Reproducer assertions and the state view (no revision or expect line:
+# any binary, expect clean; the world found beside the reproducer).
+mkdir -p "$tmp/rdir"
+cp worlds/vfio.world "$tmp/rdir/mine.world"
+cat >"$tmp/rdir/assert.repro" <<'EOF'
+world mine.world
+bind d0 c0 = 0
+assert group g0 owner c0
+assert ctx c0 object 2 type device
+bind d0 c0 = -EINVAL
+EOF
+if run "asserted reproducer, world beside it" 0 "$B" replay \
+	"$tmp/rdir/assert.repro"; then
+	ok "asserted reproducer replays clean (exit 0)"
+fi
+sed 's/^bind d0 c0 = 0$/bind d0 c0 = -EPERM/' "$tmp/rdir/assert.repro" \
+	>"$tmp/rdir/wrong-ret.repro"
+if run "wrong return code" 1 "$B" replay "$tmp/rdir/wrong-ret.repro"; then
+	if grep -q "^BUG: assert step:1" "$tmp/out" &&
+	   grep -q "returned 0, the reproducer asserts -EPERM" "$tmp/out"; then
+		ok "a wrong return code is an 'assert step:1' finding (exit 1)"
+	else
+		bad "wrong return code: no 'assert step:1' finding"
+		show "$tmp/out"
+	fi
+fi
+sed 's/^assert group g0 owner c0$/assert group g0 owner c1/' \
+	"$tmp/rdir/assert.repro" >"$tmp/rdir/wrong-state.repro"
+if run "wrong state assertion" 1 "$B" replay "$tmp/rdir/wrong-state.repro"
+then
+	if grep -q "^BUG: assert line:3" "$tmp/out"; then
+		ok "a false state assertion is an 'assert line:3' finding"
+	else
+		bad "wrong state: no 'assert line:3' finding"
+		show "$tmp/out"
+	fi
+fi
+if run "bindsim state" 0 "$B" state "$tmp/rdir/assert.repro"; then
+	if grep -q "^   | group g0$" "$tmp/out" &&
+	   grep -q "^   |  owner c0$" "$tmp/out"; then
+		ok "bindsim state prints the state view after the last step"
+	else
+		bad "bindsim state: no state view"
+		show "$tmp/out"
+	fi
+fi
+if run "replay --json" 0 "$B" replay --json "$tmp/rdir/assert.repro"; then
+	if grep -q '"steps": \[{"op": "bind d0 c0", "ret": 0}, {"op": "bind d0 c0", "ret": -22}\]' "$tmp/out"; then
+		ok "replay --json lists every step's return code"
+	else
+		bad "replay --json: no per-step return codes"
+		show "$tmp/out"
+	fi
+fi
+
 # worlds/default.world is the built-in default world, word for word
 if "$B" worlds default | diff -q - worlds/default.world >/dev/null; then
 	ok "worlds/default.world is the built-in default world"

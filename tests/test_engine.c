@@ -95,6 +95,9 @@ static const struct op_case op_cases[] = {
 	    .param = PARAM_ENABLE_UNSAFE_NOIOMMU_MODE),
 	OPC("set cap_sys_rawio 1", .kind = OP_SET,
 	    .param = PARAM_CAP_SYS_RAWIO, .value = 1),
+	OPC("ioas-alloc c1", .kind = OP_IOAS_ALLOC, .ctx = 1),
+	OPC("ioas-map c0 1 0x8000000 0x1000", .kind = OP_IOAS_MAP, .id = 1,
+	    .id2 = 0x8000000, .len = 0x1000),
 	/* fault specs: by ordinal, by site and hit, and both */
 	OPF("bind n1 c0 fail=@1", 1, 0, NULL, .kind = OP_BIND, .dev = 3),
 	OPF("attach d0 0 1 fail=@64", 64, 0, NULL, .kind = OP_ATTACH,
@@ -119,6 +122,7 @@ static void assert_op_equal(const struct op *a, const struct op *b)
 	assert_int_equal(a->value, b->value);
 	assert_int_equal(a->id, b->id);
 	assert_int_equal(a->id2, b->id2);
+	assert_int_equal(a->len, b->len);
 }
 
 static void test_op_text_round_trip(void **state)
@@ -245,7 +249,7 @@ static void assert_op_in_range(const struct world_spec *spec,
 	struct op_fault f2;
 	char err[256], buf[OP_TEXT], buf2[OP_TEXT];
 
-	if (op->kind >= OP_NR || op->dev >= spec->nr_devs ||
+	if (op->kind >= OP_NR_BYTES || op->dev >= spec->nr_devs ||
 	    op->ctx >= spec->nr_ctxs || op->pasid >= spec->nr_pasids ||
 	    op->param >= PARAM_NR || op->value > 1 || op->flags > 1 ||
 	    op->id > spec->id_max + 1 || op->id2 > spec->id_max + 1 ||
@@ -331,7 +335,8 @@ static void test_op_decode_bytes_sweep(void **state)
 	(void)state;
 	load_default(&spec);
 	sweep_world(&spec, &kinds);
-	assert_int_equal(kinds, (1u << OP_NR) - 1);
+	/* every operation of the byte form, and only those */
+	assert_int_equal(kinds, (1u << OP_NR_BYTES) - 1);
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		if (world_parse_file(files[i], &spec, err, sizeof(err)))
 			fail_msg("%s", err);
@@ -347,7 +352,8 @@ static void test_op_decode_bytes_sweep(void **state)
 static void test_op_decode_bytes_values(void **state)
 {
 	const u8 attach[OP_BYTES] = { OP_ATTACH, 0x12, 0, 3, 17 };
-	const u8 hwpt[OP_BYTES] = { OP_HWPT_ALLOC + OP_NR, 0x81, 5, 7, 0 };
+	const u8 hwpt[OP_BYTES] = { OP_HWPT_ALLOC + OP_NR_BYTES, 0x81, 5, 7,
+				    0 };
 	struct op op;
 	struct op_fault f;
 	char buf[OP_TEXT];

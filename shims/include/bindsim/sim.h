@@ -84,6 +84,10 @@ enum sim_finding_kind {
 	SIM_F_DOUBLE_FREE,	/* double free or free of an unknown pointer */
 	/* the code reached a kernel path bindsim does not simulate */
 	SIM_F_UNMODELLED,
+	/* a reproducer's assertion (return code or state) did not hold */
+	SIM_F_ASSERT,
+	/* an attached device's reserved IOVA is not reserved in its IOAS */
+	SIM_F_RESERVED,
 	SIM_F_NR
 };
 
