@@ -134,3 +134,13 @@ CHECK_TARGETS += check-diff
 check-diff: ktree-need
 	@$(MAKE) --no-print-directory FLAVOUR=plain tree build/plain/bindsim
 	@scripts/check-diff
+
+## make check-reach    pinned reachability: states, transitions, injections,
+##                     depth and injected fault sites of both targets on
+##                     the three worlds (revisions/reachability;
+##                     scripts/check-reach --update re-pins)
+.PHONY: check-reach
+CHECK_TARGETS += check-reach
+check-reach: ktree-need
+	@$(MAKE) --no-print-directory FLAVOUR=plain tree build/plain/bindsim
+	@scripts/check-reach
