@@ -18,6 +18,7 @@
 
 #include "iommufd_private.h"
 #include "explore.h"
+#include "target.h"
 
 static struct world_spec default_spec;
 
@@ -123,6 +124,14 @@ static void assert_op_equal(const struct op *a, const struct op *b)
 	assert_int_equal(a->id, b->id);
 	assert_int_equal(a->id2, b->id2);
 	assert_int_equal(a->len, b->len);
+}
+
+/* This binary's target says what it is (bindsim version prints it). */
+static void test_target_describe(void **state)
+{
+	(void)state;
+	assert_string_equal(target_kind, "model");
+	assert_non_null(strstr(target_describe(), "model"));
 }
 
 static void test_op_text_round_trip(void **state)
@@ -990,6 +999,7 @@ static void test_explore_depth_bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_target_describe),
 		cmocka_unit_test_setup_teardown(test_op_text_round_trip, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_op_text_variants, setup,
