@@ -7,7 +7,7 @@
  *   device NAME group=GROUP|none iommu=N|none [coherent] [enforce] [msi]
  *          [mock] [pasids=N] [driver=vfio|kernel] [ctxs=CTX,CTX...]
  *          [resv=TYPE:START+LEN]...
- *   ctx NAME [ioas] [ids=N] [map=START+LEN]...
+ *   ctx NAME [ioas|ioas=N] [ids=N] [map=START+LEN]...
  *   params NAME...   module parameters the explorer toggles (set ops)
  *   ids N            object ids per context (1..N), default 8
  *   pasids N         pasids the explorer attaches (0..N-1), default 1
@@ -312,7 +312,14 @@ static int parse_ctx(struct wparse *p, struct world_spec *spec, char **tok,
 		return werr(p, "name '%s' already used", c->name);
 	for (i = 2; i < ntok; i++) {
 		if (!strcmp(tok[i], "ioas")) {
-			c->ioas = true;
+			c->ioas = 1;
+		} else if (!strncmp(tok[i], "ioas=", 5)) {
+			unsigned long v;
+
+			if (parse_ulong(tok[i] + 5, &v) || v < 1 ||
+			    v > W_MAX_IOAS)
+				return werr(p, "ioas= takes 1..%d", W_MAX_IOAS);
+			c->ioas = v;
 		} else if (!strncmp(tok[i], "ids=", 4)) {
 			unsigned long v;
 
@@ -575,6 +582,8 @@ void world_format(const struct world_spec *spec, char *buf, size_t len)
 		const struct w_ctx_spec *c = &spec->ctxs[i];
 
 		OUT("ctx %s%s", c->name, c->ioas ? " ioas" : "");
+		if (c->ioas > 1)
+			OUT("=%u", c->ioas);
 		if (c->id_max)
 			OUT(" ids=%u", c->id_max);
 		for (k = 0; k < c->nr_maps; k++)
@@ -728,6 +737,12 @@ int world_boot(const struct world_spec *spec, unsigned int boot)
 			continue;
 		if (target_ioas_alloc(w->ctx[i], &w->ioas_id[i]))
 			return -ENOMEM;
+		for (k = 1; k < c->ioas; k++) {
+			u32 more;
+
+			if (target_ioas_alloc(w->ctx[i], &more))
+				return -ENOMEM;
+		}
 		for (k = 0; k < c->nr_maps; k++)
 			if (target_ioas_map_fixed(w->ctx[i], w->ioas_id[i],
 						  c->maps[k].start,

@@ -14,6 +14,7 @@
 #define W_MAX_GROUPS 8
 #define W_MAX_CTXS 3
 #define W_MAX_MAPS 2
+#define W_MAX_IOAS 3
 #define W_MAX_BOOTS 4
 #define W_NAME 16
 
@@ -44,7 +45,8 @@ struct w_map {
 
 struct w_ctx_spec {
 	char name[W_NAME];
-	bool ioas;		/* an IOAS is allocated at boot */
+	/* IOASes allocated at boot (0..W_MAX_IOAS); maps go to the first */
+	unsigned int ioas;
 	u32 id_max;		/* object id limit, 0: the world's */
 	unsigned int nr_maps;
 	struct w_map maps[W_MAX_MAPS];
