@@ -136,8 +136,8 @@ static void set_param(int param, int value)
 		printf("# cannot set %s: %d\n", path[param], rc);
 }
 
-static int run_op(const struct cf_test *t, const struct cf_step *s,
-		  uint32_t *out)
+/* @fd: the cdev, opened before fail-nth is armed (bind only). */
+static int run_op(const struct cf_step *s, int fd, uint32_t *out)
 {
 	int rc;
 
@@ -147,10 +147,9 @@ static int run_op(const struct cf_test *t, const struct cf_step *s,
 		struct vfio_device_bind_iommufd b = {
 			.argsz = sizeof(b), .iommufd = ctx_fd[s->ctx],
 		};
-		int fd = open(t->dev_paths[s->dev], O_RDWR);
 
 		if (fd < 0)
-			return -errno;
+			return fd;
 		rc = xioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &b);
 		if (rc) {
 			close(fd);
@@ -218,9 +217,16 @@ struct observed {
 	bool leak, warn, oops;
 };
 
-/* Every kernel log line since the start of the run, as "# dmesg:". */
-static void drain_kmsg(struct observed *o)
+/*
+ * Every kernel log line since the last drain, as "# dmesg:". With @site
+ * (bindsim's FUNC:WHAT of an injected fault), also says which kernel
+ * function the injection hit: the first module frame after the
+ * FAULT_INJECTION line (a static function may be inlined into its caller).
+ */
+static void drain_kmsg(struct observed *o, const char *site)
 {
+	bool in_fault = false, named = false;
+
 	char rec[8192];
 	ssize_t n;
 
@@ -241,6 +247,15 @@ static void drain_kmsg(struct observed *o)
 		if (nl)
 			*nl = 0;
 		printf("# dmesg: %s\n", msg);
+		if (site && strstr(msg, "FAULT_INJECTION"))
+			in_fault = true;
+		if (site && in_fault && !named && msg[0] == ' ' &&
+		    msg[1] != '?' && (strstr(msg, "[iommufd]") ||
+				      strstr(msg, "[vfio]"))) {
+			named = true;
+			printf("# fail-nth hit%s; bindsim's site is %s\n", msg,
+			       site);
+		}
 		if (strstr(msg, "WARNING:"))
 			o->warn = true;
 		if (strstr(msg, "BUG:") || strstr(msg, "Oops"))
@@ -316,12 +331,17 @@ static void step(const struct cf_test *t, unsigned int i, struct observed *o)
 	bool failing = s->fail_nth || (s->expect_known && s->expect_rc);
 	unsigned int c;
 	uint32_t out;
-	int rc, fd;
+	int rc, fd = -1;
 
 	for (c = 0; c < t->nr_ctxs; c++) {
 		ranges(ctx_fd[c], ctx_ioas[c], before[c], sizeof(before[c]));
 		if (failing && before[c][0])
 			probe_window(t, c, "before");
+	}
+	if (s->kind == CF_BIND) {
+		fd = open(t->dev_paths[s->dev], O_RDWR);
+		if (fd < 0)
+			fd = -errno;
 	}
 	fail_nth_path(nth, sizeof(nth));
 	if (s->fail_nth) {
@@ -331,7 +351,7 @@ static void step(const struct cf_test *t, unsigned int i, struct observed *o)
 		if (write_file(nth, v))
 			printf("# cannot arm %s\n", nth);
 	}
-	rc = run_op(t, s, &out);
+	rc = run_op(s, fd, &out);
 	if (s->fail_nth) {
 		fd = open(nth, O_RDWR);
 		if (fd >= 0) {
@@ -346,6 +366,7 @@ static void step(const struct cf_test *t, unsigned int i, struct observed *o)
 		printf("# fail-nth %u for bindsim's %s: %s\n", s->fail_nth,
 		       s->fail_site,
 		       strcmp(back, "0") ? "nothing injected" : "injected");
+		drain_kmsg(o, s->fail_site);
 	}
 	if (out)
 		printf("# %s: id %u\n", s->text, out);
@@ -399,7 +420,7 @@ int cf_run(const struct cf_test *t)
 		if (ctx_fd[i] >= 0)
 			close(ctx_fd[i]);
 	kmemleak(&o);
-	drain_kmsg(&o);
+	drain_kmsg(&o, NULL);
 	if (!strcmp(kind, "clean"))
 		confirmed = !o.mismatches && !o.atomicity[0] && !o.leak &&
 			    !o.warn && !o.oops;
