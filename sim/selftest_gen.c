@@ -22,7 +22,8 @@
  * mock, noiommu, kernel-driver and non-coherent devices, a group of more
  * than two devices (or two shared groups), a PASID attach or detach (no
  * device QEMU 7.2 emulates has a PASID capability), VFIO (un)registration,
- * cap_sys_rawio, faults named without an ordinal, and findings the kernel
+ * cap_sys_rawio, faults named without an ordinal, atomicity of operations
+ * that change no IOAS ranges, and findings the kernel
  * does not report (gate, ownership, consistency and the like). A fault is
  * fail-nth set to bindsim's ordinal: approximate, the two count different
  * call sites.
@@ -138,6 +139,10 @@ static bool check_steps(struct gen *g)
 		if ((s->fault.site[0] && !s->fault.ordinal) || s->fault.mask)
 			return refuse(g, "fault %.96s has no @ORDINAL for fail-nth", s->fault.site);
 	}
+	/* atomicity is observed as an IOAS's usable ranges only */
+	if (!strncmp(r->expect, "atomicity ", 10) &&
+	    strcmp(r->expect + 10, "attach") && strcmp(r->expect + 10, "detach"))
+		return refuse(g, "'%.100s': only reserved-IOVA changes are observable (IOMMU_IOAS_IOVA_RANGES), and this operation changes none", r->expect);
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strlen(kinds[i]) == klen && !strncmp(kinds[i], r->expect, klen))
 			return true;
