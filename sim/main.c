@@ -13,6 +13,7 @@
 #include "diff.h"
 #include "explore.h"
 #include "fuzzio.h"
+#include "selftest_gen.h"
 #include "target.h"
 
 static const char usage[] =
@@ -31,6 +32,9 @@ static const char usage[] =
 	"  state FILE [--json]       replay, then print the state view\n"
 	"  minimise FILE [-o OUT]    shrink a reproducer, keeping its finding\n"
 	"  to-cmocka FILE            print a CMocka regression test for it\n"
+	"  to-selftest FILE          print it as a program for the booted\n"
+	"                            kernel (make confirm); exit 3: not\n"
+	"                            expressible there, and why\n"
 	"  ops                       the operation vocabulary\n"
 	"  worlds [NAME]             built-in worlds (print one with NAME)\n"
 	"  sites                     every fault site in this binary\n"
@@ -742,6 +746,8 @@ int main(int argc, char **argv)
 		return cmd_minimise(argc - 2, argv + 2);
 	if (!strcmp(cmd, "to-cmocka"))
 		return cmd_to_cmocka(argc - 2, argv + 2);
+	if (!strcmp(cmd, "to-selftest"))
+		return selftest_gen_main(argc - 2, argv + 2);
 	if (!strcmp(cmd, "ops"))
 		return cmd_ops();
 	if (!strcmp(cmd, "worlds"))
