@@ -6,6 +6,7 @@
  * Everything here is transient, per-operation state: it lives outside the
  * heap arena, so snapshots of the simulated kernel never carry it.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -128,6 +129,46 @@ static void oops_unwind(void)
 		siglongjmp(*oops_env, 1);
 }
 
+/*
+ * A real fault inside an armed operation (a raw NULL or freed-pointer
+ * walk in the code under test, where no sim_deref() checked it first) is
+ * an oops finding, and the operation unwinds as the kernel kills the task:
+ * bindsim reports, never crashes. Outside an operation the default action
+ * stands (a crash of the tool itself).
+ */
+static void real_fault(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (!oops_env) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	sim_report(SIM_F_OOPS, SIM_SITE("fault"),
+		   "%s at %p: a dereference the kernel would oops on",
+		   sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" :
+		   "SIGFPE", si->si_addr);
+	siglongjmp(*oops_env, 1);
+}
+
+static void trap_real_faults(void)
+{
+	static bool installed;
+	struct sigaction sa;
+
+	if (installed)
+		return;
+	installed = true;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = real_fault;
+	/* not blocked after the siglongjmp out of the handler */
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+}
+
 void sim_oops(const struct sim_site *site, const char *fmt, ...)
 {
 	va_list ap;
@@ -141,6 +182,8 @@ void sim_oops(const struct sim_site *site, const char *fmt, ...)
 void sim_oops_arm(sigjmp_buf *env)
 {
 	oops_env = env;
+	if (env)
+		trap_real_faults();
 }
 
 bool sim_oops_armed(void)
