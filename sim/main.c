@@ -388,8 +388,10 @@ static int cmd_explore(int argc, char **argv)
 		       nr ? "\n " : "", st.secs, st.peak_rss_kb,
 		       st.snapshot_bytes);
 	} else {
-		printf("%s%s  states          %llu%s\n", nr ? "\n" : "", p,
-		       st.states, st.closure ? " (closure)" : "");
+		if (nr)
+			printf("%s\n", *p ? "#" : "");
+		printf("%s  states          %llu%s\n", p, st.states,
+		       st.closure ? " (closure)" : "");
 		printf("%s  transitions     %llu\n", p, st.transitions);
 		printf("%s  fault injections %llu\n", p, st.injections);
 		printf("%s  fault sites     %llu of %u injected\n", p,
@@ -419,7 +421,8 @@ static int cmd_explore(int argc, char **argv)
 		const struct site_cov *cov = explore_site_coverage(&n);
 		char name[128];
 
-		printf("\n%sfault sites (injections, findings):\n", p);
+		printf("%s\n%sfault sites (injections, findings):\n",
+		       *p ? "#" : "", p);
 		for (i = 0; i < n; i++) {
 			sim_site_name(cov[i].site, name, sizeof(name));
 			printf("%s  %-8llu %-6llu %-44s %s:%d\n", p,
