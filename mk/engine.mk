@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 ## make check-cli       malformed inputs (tests/bad/) and the CLI's contracts,
-##                      on the ASan+UBSan bindsim (tests/cli.sh)
+##                      on the ASan+UBSan bindsim (tests/cli.sh); bounded
+##                      and interrupted runs; the closure counts (plain)
 ## make check-roundtrip explore, replay, minimise and to-cmocka a finding of
 ##                      a deliberately broken model (tests/roundtrip.sh)
 
@@ -15,8 +16,14 @@ RT_DEPS := $(RT_PATCH) build/plain/libcore.a sim/main.c sim/revision.c \
 
 .PHONY: check-cli check-roundtrip
 
+# The plain model (and the tree, when there is one) for the closure counts,
+# V2 for the interrupted run's reproducers.
 check-cli:
 	@$(MAKE) --no-print-directory FLAVOUR=asan build/asan/bindsim
+	@$(MAKE) --no-print-directory FLAVOUR=plain build/plain/bindsim \
+		build/rev/v2/bindsim
+	@if [ -f $(KSRC)/drivers/iommu/iommufd/device.c ]; then \
+		$(MAKE) --no-print-directory FLAVOUR=plain tree; fi
 	@if tests/cli.sh build/asan/bindsim; then \
 		echo "gate ok: CLI refuses bad input, keeps its contracts"; \
 	else \
