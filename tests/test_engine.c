@@ -884,6 +884,14 @@ static void test_repro_run_clean(void **state)
 
 /* ------------------------------------------------------------ explorer */
 
+static void load_vfio(struct world_spec *spec)
+{
+	char err[256];
+
+	if (world_parse_file("worlds/vfio.world", spec, err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
 static void explore_world(const struct world_spec *spec, int depth,
 			  unsigned int shard, unsigned int nr_shards,
 			  struct explore_stats *st)
@@ -923,11 +931,9 @@ static void test_explore_vfio_deterministic(void **state)
 	struct explore_stats a, b, s[2];
 	struct world_spec spec;
 	unsigned int nsites;
-	char err[256];
 
 	(void)state;
-	if (world_parse_file("worlds/vfio.world", &spec, err, sizeof(err)))
-		fail_msg("%s", err);
+	load_vfio(&spec);
 	explore_world(&spec, -1, 0, 1, &a);
 	assert_true(a.closure);
 	assert_false(a.stopped);
@@ -995,11 +1001,9 @@ static void test_explore_hash_collisions(void **state)
 	struct explore_finding *fs = NULL;
 	struct world_spec spec;
 	unsigned int nr = 0;
-	char err[256];
 
 	(void)state;
-	if (world_parse_file("worlds/vfio.world", &spec, err, sizeof(err)))
-		fail_msg("%s", err);
+	load_vfio(&spec);
 	o.spec = &spec;
 	assert_int_equal(explore(&o, &full, &fs, &nr), 0);
 	assert_int_equal(nr, 0);
@@ -1010,12 +1014,7 @@ static void test_explore_hash_collisions(void **state)
 	free(fs);
 	assert_true(cut.hash_collisions > cut.states);
 	assert_true(cut.closure);
-	assert_int_equal(cut.states, full.states);
-	assert_int_equal(cut.expanded, full.expanded);
-	assert_int_equal(cut.transitions, full.transitions);
-	assert_int_equal(cut.injections, full.injections);
-	assert_int_equal(cut.max_depth, full.max_depth);
-	assert_int_equal(cut.snapshot_bytes, full.snapshot_bytes);
+	assert_stats_equal(&cut, &full);
 }
 
 /* --max-states: exactly N states, not a closure, the reason recorded. */
@@ -1028,11 +1027,9 @@ static void test_explore_max_states(void **state)
 	struct explore_stats st;
 	struct world_spec spec;
 	unsigned int nr = 0;
-	char err[256];
 
 	(void)state;
-	if (world_parse_file("worlds/vfio.world", &spec, err, sizeof(err)))
-		fail_msg("%s", err);
+	load_vfio(&spec);
 	o.spec = &spec;
 	assert_int_equal(explore(&o, &st, &fs, &nr), 0);
 	free(fs);
