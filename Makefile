@@ -45,7 +45,7 @@ BINDSIM := $(B)/bindsim
 # Gates that `make check` runs after the unit tests (mk/*.mk add more).
 CHECK_TARGETS := check-unit check-explore
 
-.PHONY: all check test-run check-unit check-explore explore help clean
+.PHONY: all check check-ktap test-run check-unit check-explore explore help clean
 
 all: $(BINDSIM) $(TEST_BINS)
 
@@ -71,10 +71,16 @@ $(BINDSIM): $(B)/sim/main.o $(B)/libbindsim.a
 $(B)/tests/%: $(B)/tests/%.o $(B)/libbindsim.a
 	$(CC) $(FLDFLAGS) $^ $(CMOCKA_LIBS) -o $@
 
-# Run every test binary; cmocka prints its summary on stderr.
+# Run every test binary; cmocka prints its summary on stderr. With
+# JUNIT=DIR each also writes its JUnit XML there (scripts/cmocka-junit).
 test-run: $(TEST_BINS)
 	@fail=0; for t in $(TEST_BINS); do \
-		echo "== $$t"; $$t 2>&1 || fail=1; \
+		echo "== $$t"; \
+		if [ -n "$(JUNIT)" ]; then \
+			scripts/cmocka-junit "$(JUNIT)" $$t || fail=1; \
+		else \
+			$$t 2>&1 || fail=1; \
+		fi; \
 	done; exit $$fail
 
 check-unit:
@@ -86,10 +92,14 @@ check-explore:
 	$(MAKE) FLAVOUR=asan build/asan/bindsim
 	@scripts/check-revisions asan
 
+# Every gate, even after a failure, then "check: N passed, M failed"
+# (scripts/check-run); KTAP=1: KTAP on stdout; JUNIT=DIR: JUnit XML.
 check:
-	@fail=0; for t in $(CHECK_TARGETS); do \
-		$(MAKE) --no-print-directory $$t || fail=1; \
-	done; exit $$fail
+	@MAKE='$(MAKE)' KTAP='$(KTAP)' JUNIT='$(JUNIT)' \
+		scripts/check-run $(CHECK_TARGETS)
+
+check-ktap:
+	@$(MAKE) --no-print-directory check KTAP=1
 
 # The main job: build and explore the default world, on the kernel tree
 # when there is one (scripts/fetch-tree), else on the built-in model.
@@ -116,7 +126,9 @@ help:
 	@echo "                    the built-in model"
 	@echo "make check          every test and gate (ASan+UBSan tests,"
 	@echo "                    explorer, revisions, mutants, fuzz smoke,"
-	@echo "                    coverage)"
+	@echo "                    coverage), then 'check: N passed, M failed'"
+	@echo "make check KTAP=1   the same as KTAP (also: make check-ktap)"
+	@echo "make check JUNIT=D  also JUnit XML files in D"
 	@echo "make clean          remove build/"
 	@for f in $(sort $(wildcard mk/*.mk)); do \
 		sed -n 's/^## \{0,1\}//p' $$f; done

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 ## make check-cli       malformed inputs (tests/bad/) and the CLI's contracts,
-##                      on the ASan+UBSan bindsim (tests/cli.sh)
+##                      on the ASan+UBSan bindsim (tests/cli.sh); bounded
+##                      and interrupted runs; the closure counts (plain)
+## make check-report    make check's own reporting: the closing line, KTAP
+##                      and JUnit (tests/check-run.sh)
 ## make check-roundtrip explore, replay, minimise and to-cmocka a finding of
 ##                      a deliberately broken model (tests/roundtrip.sh)
 
-CHECK_TARGETS += check-cli check-roundtrip
+CHECK_TARGETS += check-cli check-roundtrip check-report
 
 RT_DIR := build/roundtrip/broken
 RT_PATCH := tests/roundtrip/broken.patch
@@ -13,10 +16,25 @@ RT_DEPS := $(RT_PATCH) build/plain/libcore.a sim/main.c sim/revision.c \
 	scripts/build-variant $(MODEL_SRCS) \
 	$(wildcard model/*.h model/include/linux/*.h)
 
-.PHONY: check-cli check-roundtrip
+.PHONY: check-cli check-roundtrip check-report
 
+check-report:
+	@$(MAKE) --no-print-directory FLAVOUR=asan build/asan/tests/test_bind_faults
+	@if tests/check-run.sh build/asan/tests/test_bind_faults; then \
+		echo "gate ok: make check reports: closing line, KTAP, JUnit"; \
+	else \
+		echo "gate FAILED: make check reports (tests/check-run.sh)"; \
+		exit 1; \
+	fi
+
+# The plain model (and the tree, when there is one) for the closure counts,
+# V2 for the interrupted run's reproducers.
 check-cli:
 	@$(MAKE) --no-print-directory FLAVOUR=asan build/asan/bindsim
+	@$(MAKE) --no-print-directory FLAVOUR=plain build/plain/bindsim \
+		build/rev/v2/bindsim
+	@if [ -f $(KSRC)/drivers/iommu/iommufd/device.c ]; then \
+		$(MAKE) --no-print-directory FLAVOUR=plain tree; fi
 	@if tests/cli.sh build/asan/bindsim; then \
 		echo "gate ok: CLI refuses bad input, keeps its contracts"; \
 	else \

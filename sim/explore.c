@@ -8,15 +8,28 @@
  * restore it, run every enumerated operation without a fault, then once
  * more failing each fault point the uninjected run passed.
  *
+ * States are deduplicated exactly: the 64-bit hash of the canonical form
+ * only picks the hash-table bucket, and a state is "already known" only if
+ * its whole canonical form (stored beside its snapshot, varint-coded)
+ * equals the known state's. A hash collision costs a comparison, never a
+ * state.
+ *
+ * Bounds (--max-states, --max-memory, --time-limit) and SIGINT/SIGTERM end
+ * the walk early with the reason in explore_stats.stop; each new finding is
+ * handed to the caller's callback when it is first seen, so a stopped or
+ * killed run has already reported everything it found.
+ *
  * Sharding (--shard I/N): every shard walks the whole state graph with
  * uninjected runs, which is cheap, but injects faults and runs the state
  * and teardown checks only for the states whose hash falls in its share.
  * The union of N shards' findings is the unsharded result.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "iommufd_private.h"
 #include "explore.h"
@@ -24,10 +37,12 @@
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
 struct xstate {
-	u8 *snap;		/* boot state: the heap; others: a delta */
+	u8 *snap;		/* boot state: the heap; others: a delta; */
+				/* then the canonical key (klen bytes) */
 	u32 len;		/* heap bytes */
-	u32 dlen;		/* stored bytes */
+	u32 dlen;		/* snapshot bytes stored */
 	u32 parent;		/* UINT32_MAX for a boot state */
+	u16 klen;		/* canonical key bytes, after the snapshot */
 	u64 hash;
 	u16 depth;
 	u8 boot;
@@ -52,12 +67,74 @@ struct xsearch {
 	u64 *decoded;		/* SIM_HEAP_SIZE: scratch to encode from */
 	u64 *cache;		/* SIM_HEAP_SIZE: the last decoded state */
 	u32 cached;		/* index of the state in cache */
-	bool stop;		/* a finding of o->stop_kind was recorded */
 	u8 *encoded;		/* worst-case delta buffer */
 	u32 roots[W_MAX_BOOTS];	/* boot state index per variant */
 	struct canon *scratch_canon[2];
+	u8 *key;		/* the canonical key being looked up */
+	size_t klen;
+	u64 hash_mask;		/* o->hash_bits (a test hook), else ~0 */
 	struct timespec t0;
+	double next_check;	/* elapsed() of the next time/memory check */
+	double last_progress;
+	unsigned long long last_runs;
+	unsigned int cur_depth;
+	bool warned_canon;
 };
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+void explore_interrupt(void)
+{
+	interrupted = 1;
+}
+
+void explore_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	/* a second signal is not caught: it ends the process at once */
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+const char *explore_stop_name(enum explore_stop stop)
+{
+	static const char *const names[] = {
+		[EXPLORE_NOT_STOPPED] = "",
+		[EXPLORE_STOP_FINDINGS] = "max-findings",
+		[EXPLORE_STOP_KIND] = "stop-on",
+		[EXPLORE_STOP_INTERRUPTED] = "interrupted",
+		[EXPLORE_STOP_MAX_STATES] = "max-states",
+		[EXPLORE_STOP_MAX_MEMORY] = "max-memory",
+		[EXPLORE_STOP_TIME_LIMIT] = "time-limit",
+	};
+
+	return (unsigned int)stop < ARRAY_SIZE(names) ? names[stop] : "?";
+}
+
+/* Resident set size in KiB (0 if unknown). */
+long explore_rss_kb(void)
+{
+	long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%*d %ld", &pages) != 1)
+		pages = 0;
+	fclose(f);
+	return pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
 
 static struct site_cov *site_cov;
 static unsigned int nr_site_cov;
@@ -76,14 +153,19 @@ static double elapsed(const struct xsearch *x)
 	return (t.tv_sec - x->t0.tv_sec) + (t.tv_nsec - x->t0.tv_nsec) / 1e9;
 }
 
+static void __attribute__((noreturn)) out_of_memory(void)
+{
+	fprintf(stderr, "bindsim: out of memory (bound the run with "
+		"--max-memory or --max-states)\n");
+	exit(4);
+}
+
 static void *xmalloc(size_t n)
 {
 	void *p = malloc(n);
 
-	if (!p) {
-		fprintf(stderr, "bindsim: out of memory\n");
-		exit(3);
-	}
+	if (!p)
+		out_of_memory();
 	return p;
 }
 
@@ -96,10 +178,8 @@ static u8 *snap_store(struct xsearch *x, size_t len)
 
 		x->chunks = realloc(x->chunks,
 				    (x->nr_chunks + 1) * sizeof(void *));
-		if (!x->chunks) {
-			fprintf(stderr, "bindsim: out of memory\n");
-			exit(3);
-		}
+		if (!x->chunks)
+			out_of_memory();
 		x->chunk = xmalloc(sz);
 		x->chunks[x->nr_chunks++] = x->chunk;
 		x->chunk_left = sz;
@@ -111,6 +191,15 @@ static u8 *snap_store(struct xsearch *x, size_t len)
 	return p;
 }
 
+/*
+ * The bucket of a key: a multiplicative mix, so that keys that differ in
+ * few bits (a masked hash, o->hash_bits) still spread over the table.
+ */
+static inline size_t bucket(u64 key, size_t cap)
+{
+	return (key * 0x9e3779b97f4a7c15ULL) >> 32 & (cap - 1);
+}
+
 static void table_grow(struct xsearch *x)
 {
 	size_t ncap = x->table_cap ? x->table_cap * 2 : 1 << 16;
@@ -118,16 +207,14 @@ static void table_grow(struct xsearch *x)
 	u32 *ni = calloc(ncap, sizeof(u32));
 	size_t i;
 
-	if (!nt || !ni) {
-		fprintf(stderr, "bindsim: out of memory\n");
-		exit(3);
-	}
+	if (!nt || !ni)
+		out_of_memory();
 	for (i = 0; i < x->table_cap; i++) {
 		size_t j;
 
 		if (!x->table[i])
 			continue;
-		for (j = x->table[i] & (ncap - 1); nt[j];
+		for (j = bucket(x->table[i], ncap); nt[j];
 		     j = (j + 1) & (ncap - 1))
 			;
 		nt[j] = x->table[i];
@@ -140,21 +227,59 @@ static void table_grow(struct xsearch *x)
 	x->table_cap = ncap;
 }
 
-/* Index of the state with this hash, inserting @idx if new (returns -1). */
-static long table_lookup_insert(struct xsearch *x, u64 hash, u32 idx)
+/*
+ * The canonical form as a key: its length and values, each a varint (most
+ * values are below 128: one byte). Returns the length; @out holds at least
+ * 5 * (CANON_MAX + 1) bytes.
+ */
+static size_t canon_key(const struct canon *c, u8 *out)
+{
+	u32 i, n = c->n < CANON_MAX ? c->n : CANON_MAX;
+	size_t o = 0;
+
+	for (i = 0; i <= n; i++) {
+		u32 v = i ? c->v[i - 1] : c->n;
+
+		while (v >= 0x80) {
+			out[o++] = v | 0x80;
+			v >>= 7;
+		}
+		out[o++] = v;
+	}
+	return o;
+}
+
+static const u8 *state_key(const struct xstate *s)
+{
+	return s->snap + s->dlen;
+}
+
+/*
+ * The slot of the state whose canonical key (x->key) and hash are given:
+ * its index in *idx, or the empty slot to insert at (*idx = -1). The hash
+ * picks the bucket; only the whole key decides.
+ */
+static size_t table_find(struct xsearch *x, u64 hash, long *idx)
 {
 	u64 key = hash | 1;
 	size_t j;
 
-	if ((x->nr_states + 1) * 2 > x->table_cap)
-		table_grow(x);
-	for (j = key & (x->table_cap - 1); x->table[j];
-	     j = (j + 1) & (x->table_cap - 1))
-		if (x->table[j] == key)
-			return x->table_idx[j];
-	x->table[j] = key;
-	x->table_idx[j] = idx;
-	return -1;
+	for (j = bucket(key, x->table_cap); x->table[j];
+	     j = (j + 1) & (x->table_cap - 1)) {
+		const struct xstate *s;
+
+		if (x->table[j] != key)
+			continue;
+		s = &x->states[x->table_idx[j]];
+		if (s->klen == x->klen &&
+		    !memcmp(state_key(s), x->key, x->klen)) {
+			*idx = x->table_idx[j];
+			return j;
+		}
+		x->st->hash_collisions++;
+	}
+	*idx = -1;
+	return j;
 }
 
 static bool owned(const struct xsearch *x, u64 hash)
@@ -291,7 +416,7 @@ static void make_repro(struct xsearch *x, u32 idx, const struct op *op,
 static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
 		   const struct op *op, const struct op_fault *fault)
 {
-	unsigned int i, k;
+	unsigned int i, k, first = x->nr_findings;
 
 	for (i = 0; i < cr->nr; i++) {
 		struct explore_finding *ef = NULL;
@@ -312,15 +437,16 @@ static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
 					  x->cap_findings * 2 : 16;
 			x->findings = realloc(x->findings, x->cap_findings *
 					      sizeof(*x->findings));
-			if (!x->findings) {
-				fprintf(stderr, "bindsim: out of memory\n");
-				exit(3);
-			}
+			if (!x->findings)
+				out_of_memory();
 		}
 		ef = &x->findings[x->nr_findings++];
 		memset(ef, 0, sizeof(*ef));
-		if ((int)cr->f[i].kind == x->o->stop_kind)
-			x->stop = true;
+		if ((int)cr->f[i].kind == x->o->stop_kind && !x->st->stop)
+			x->st->stop = EXPLORE_STOP_KIND;
+		if (x->o->max_findings &&
+		    x->nr_findings >= x->o->max_findings && !x->st->stop)
+			x->st->stop = EXPLORE_STOP_FINDINGS;
 		ef->f = cr->f[i];
 		ef->count = 1;
 		ef->secs = elapsed(x);
@@ -328,12 +454,61 @@ static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
 		snprintf(ef->repro.expect, sizeof(ef->repro.expect), "%s",
 			 ef->f.sig);
 	}
+	/*
+	 * First sight: hand each new finding over. The callback may run
+	 * operations of its own (repro_minimise()); every caller of record()
+	 * restores a stored state before it runs anything again.
+	 */
+	for (i = first; x->o->on_finding && i < x->nr_findings; i++)
+		x->o->on_finding(&x->findings[i], x->o->arg);
 }
 
-static bool enough(const struct xsearch *x)
+static bool enough(struct xsearch *x)
 {
-	return (x->o->max_findings && x->nr_findings >= x->o->max_findings) ||
-	       x->stop;
+	if (__builtin_expect(interrupted, 0) && !x->st->stop)
+		x->st->stop = EXPLORE_STOP_INTERRUPTED;
+	return x->st->stop;
+}
+
+static void progress(struct xsearch *x, size_t head, double now, bool last)
+{
+	const struct explore_stats *st = x->st;
+	unsigned long long runs = st->transitions + st->injections;
+	double dt = now - x->last_progress;
+
+	fprintf(x->o->progress, "%sexplore: %llu states, frontier %zu, "
+		"depth %u, %.2fM runs/s, %ld MiB, %u findings, %.0f s%s",
+		x->o->progress_tty ? "\r\033[K" : "", st->states,
+		x->nr_states - head, x->cur_depth,
+		dt > 0 ? (runs - x->last_runs) / dt / 1e6 : 0.0,
+		explore_rss_kb() / 1024, x->nr_findings, now,
+		x->o->progress_tty && !last ? "" : "\n");
+	fflush(x->o->progress);
+	x->last_progress = now;
+	x->last_runs = runs;
+}
+
+/*
+ * Between expansions: the time and memory bounds, and the progress line,
+ * looked at every 0.1 s at most (the clock is cheap, /proc is not).
+ */
+static void check_bounds(struct xsearch *x, size_t head)
+{
+	const struct explore_opts *o = x->o;
+	double now = elapsed(x);
+
+	if (now < x->next_check)
+		return;
+	x->next_check = now + 0.1;
+	if (o->time_limit > 0 && now >= o->time_limit && !x->st->stop)
+		x->st->stop = EXPLORE_STOP_TIME_LIMIT;
+	if (o->max_memory_mib &&
+	    (unsigned long long)explore_rss_kb() / 1024 >= o->max_memory_mib &&
+	    !x->st->stop)
+		x->st->stop = EXPLORE_STOP_MAX_MEMORY;
+	if (o->progress &&
+	    now - x->last_progress >= (o->progress_tty ? 0.25 : 1.0))
+		progress(x, head, now, false);
 }
 
 /*
@@ -341,29 +516,52 @@ static bool enough(const struct xsearch *x)
  * and teardown checks if this shard owns it. Returns its index, or -1 if
  * it was already known.
  */
-static long add_state(struct xsearch *x, u64 hash, u32 parent, u16 depth,
-		      u8 boot, const struct op *op)
+static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
+		      u16 depth, u8 boot, const struct op *op)
 {
 	struct check_result cr;
 	struct xstate *s;
 	u32 idx = x->nr_states;
+	u64 hash = canon_hash(c) & x->hash_mask;
+	size_t slot;
+	long known;
 
-	if (table_lookup_insert(x, hash, idx) >= 0)
+	if (__builtin_expect(c->n > CANON_MAX, 0) && !x->warned_canon) {
+		fprintf(stderr, "bindsim: warning: a canonical state has %u "
+			"values, more than CANON_MAX (%u): states are told "
+			"apart by their first %u only\n", c->n, CANON_MAX,
+			CANON_MAX);
+		x->warned_canon = true;
+	}
+	x->klen = canon_key(c, x->key);
+	if ((x->nr_states + 1) * 2 > x->table_cap)
+		table_grow(x);
+	slot = table_find(x, hash, &known);
+	if (known >= 0)
 		return -1;
+	if (x->o->max_states && x->nr_states >= x->o->max_states) {
+		if (!x->st->stop)
+			x->st->stop = EXPLORE_STOP_MAX_STATES;
+		return -1;
+	}
+	x->table[slot] = hash | 1;
+	x->table_idx[slot] = idx;
 	if (x->nr_states == x->cap_states) {
 		x->cap_states = x->cap_states ? x->cap_states * 2 : 1 << 14;
 		x->states = realloc(x->states, x->cap_states * sizeof(*s));
-		if (!x->states) {
-			fprintf(stderr, "bindsim: out of memory\n");
-			exit(3);
-		}
+		if (!x->states)
+			out_of_memory();
 	}
 	s = &x->states[x->nr_states++];
 	memset(s, 0, sizeof(*s));
 	s->len = ALIGN8(sim_heap_used());
+	s->klen = x->klen;
 	if (parent == UINT32_MAX) {
-		/* a boot state: stored whole, the base of its deltas */
-		s->snap = snap_store(x, s->len);
+		/*
+		 * A boot state: stored whole, the base of its deltas (read as
+		 * words: the next boot state must stay aligned after the key).
+		 */
+		s->snap = snap_store(x, ALIGN8(s->len + s->klen));
 		memset(s->snap, 0, s->len);
 		sim_heap_save(s->snap);
 		x->roots[boot] = idx;
@@ -376,9 +574,11 @@ static long add_state(struct xsearch *x, u64 hash, u32 parent, u16 depth,
 		s->dlen = delta_encode((const u64 *)x->decoded, s->len / 8,
 				       (const u64 *)root->snap, root->len / 8,
 				       x->encoded);
-		s->snap = snap_store(x, s->dlen);
+		s->snap = snap_store(x, s->dlen + s->klen);
 		memcpy(s->snap, x->encoded, s->dlen);
 	}
+	memcpy(s->snap + s->dlen, x->key, s->klen);
+	x->st->key_bytes += s->klen;
 	s->parent = parent;
 	s->hash = hash;
 	s->depth = depth;
@@ -445,8 +645,7 @@ static void expand(struct xsearch *x, u32 idx)
 			 * the state as it found it: nothing new to add.
 			 */
 			canon_state(after);
-			add_state(x, canon_hash(after), idx, s.depth + 1,
-				  s.boot, &ops[i]);
+			add_state(x, after, idx, s.depth + 1, s.boot, &ops[i]);
 		}
 		if (!own || x->o->no_faults)
 			continue;
@@ -516,6 +715,10 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 	x.cached = UINT32_MAX;
 	x.scratch_canon[0] = xmalloc(sizeof(struct canon));
 	x.scratch_canon[1] = xmalloc(sizeof(struct canon));
+	x.key = xmalloc(5 * (CANON_MAX + 1));
+	x.hash_mask = o->hash_bits && o->hash_bits < 64 ?
+		      (1ULL << o->hash_bits) - 1 : ~0ULL;
+	interrupted = 0;
 	canon = x.scratch_canon[1];
 	free(site_cov);
 	site_cov = NULL;
@@ -537,23 +740,30 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 		}
 		canon->text = NULL;
 		canon_state(canon);
-		add_state(&x, canon_hash(canon), UINT32_MAX, 0, b, NULL);
+		add_state(&x, canon, UINT32_MAX, 0, b, NULL);
 	}
 
 	while (head < x.nr_states && !enough(&x)) {
-		u32 idx = head++;
+		u32 idx = head;
 
+		check_bounds(&x, head);
+		if (enough(&x))
+			break;		/* idx not expanded: no closure */
+		head++;
 		if (x.states[idx].depth == UINT16_MAX)
 			continue;
 		if (o->depth >= 0 && x.states[idx].depth >= o->depth)
 			continue;
+		x.cur_depth = x.states[idx].depth;
 		expand(&x, idx);
-		if (o->progress && !(x.st->expanded % 20000))
-			fprintf(o->progress, "explore: %llu states, %llu "
-				"transitions, %llu injections, %u findings, "
-				"%.1fs\n", st->states, st->transitions,
-				st->injections, x.nr_findings, elapsed(&x));
 	}
+	/*
+	 * A walk stopped by a bound or a signal is never a closure, even
+	 * when the stop came inside the last expansion.
+	 */
+	enough(&x);
+	if (st->stop >= EXPLORE_STOP_INTERRUPTED)
+		head = x.nr_states + 1;
 	st->closure = head == x.nr_states && o->depth < 0;
 	if (!st->closure && o->depth >= 0 && head == x.nr_states) {
 		size_t i;
@@ -565,8 +775,11 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 			    x.states[i].depth >= o->depth)
 				st->closure = false;
 	}
-	st->stopped = enough(&x);
+	st->stopped = st->stop != EXPLORE_NOT_STOPPED;
 	st->secs = elapsed(&x);
+	if (o->progress && (o->progress_tty || x.last_progress > 0))
+		progress(&x, head > x.nr_states ? x.nr_states : head,
+			 st->secs, true);
 	if (!getrusage(RUSAGE_SELF, &ru))
 		st->peak_rss_kb = ru.ru_maxrss;
 	for (b = 0; b < nr_site_cov; b++)
@@ -583,6 +796,7 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 	free(x.encoded);
 	free(x.scratch_canon[0]);
 	free(x.scratch_canon[1]);
+	free(x.key);
 	while (x.nr_chunks)
 		free(x.chunks[--x.nr_chunks]);
 	free(x.chunks);

@@ -9,6 +9,24 @@
 
 #include "repro.h"
 
+/* Caps for a world file unless the command line sets them (0: none). */
+#define EXPLORE_FILE_MAX_STATES		2000000ULL
+#define EXPLORE_FILE_MAX_MEMORY_MIB	8192ULL
+
+/* Why a walk ended before its closure or depth bound. */
+enum explore_stop {
+	EXPLORE_NOT_STOPPED,
+	EXPLORE_STOP_FINDINGS,		/* --max-findings reached */
+	EXPLORE_STOP_KIND,		/* a finding of --stop-on KIND */
+	/* from here on: a bound or a signal, never a closure */
+	EXPLORE_STOP_INTERRUPTED,	/* SIGINT or SIGTERM */
+	EXPLORE_STOP_MAX_STATES,	/* --max-states */
+	EXPLORE_STOP_MAX_MEMORY,	/* --max-memory (resident set size) */
+	EXPLORE_STOP_TIME_LIMIT,	/* --time-limit */
+};
+
+struct explore_finding;
+
 struct explore_opts {
 	const struct world_spec *spec;
 	const char *world_name;		/* for reproducers: built-in name */
@@ -19,6 +37,19 @@ struct explore_opts {
 	int stop_kind;			/* stop at a finding of this kind, -1 */
 	bool no_faults;			/* only uninjected runs */
 	FILE *progress;			/* periodic progress lines, or NULL */
+	bool progress_tty;		/* one line, rewritten in place */
+	unsigned long long max_states;	/* 0: no limit */
+	unsigned long long max_memory_mib; /* resident set size, 0: none */
+	double time_limit;		/* seconds, 0: none */
+	/*
+	 * Called once per finding, when it is first seen (its repro is the
+	 * path found, not yet minimised). It may run operations, e.g.
+	 * repro_minimise(): the explorer restores its own state afterwards.
+	 */
+	void (*on_finding)(struct explore_finding *ef, void *arg);
+	void *arg;
+	/* tests: keep only this many bits of the state hash (0: all) */
+	unsigned int hash_bits;
 };
 
 struct explore_finding {
@@ -36,7 +67,10 @@ struct explore_stats {
 	unsigned long long fault_points; /* distinct fault sites injected */
 	unsigned int max_depth;
 	bool closure;			/* frontier exhausted */
-	bool stopped;			/* --max-findings reached */
+	bool stopped;			/* stop != EXPLORE_NOT_STOPPED */
+	enum explore_stop stop;		/* why it stopped early */
+	unsigned long long hash_collisions; /* equal hashes, other states */
+	size_t key_bytes;		/* canonical keys (in snapshot_bytes) */
 	double secs;
 	long peak_rss_kb;
 	size_t snapshot_bytes;
@@ -45,6 +79,15 @@ struct explore_stats {
 /* Returns 0, or -1 if the world cannot boot (message on stderr). */
 int explore(const struct explore_opts *o, struct explore_stats *st,
 	    struct explore_finding **findings, unsigned int *nr_findings);
+
+/* Name of a stop reason for reports ("max-states", ...; "" if none). */
+const char *explore_stop_name(enum explore_stop stop);
+/* SIGINT and SIGTERM stop the walk (a second one ends the process). */
+void explore_catch_signals(void);
+/* What the signal handler does: stop the walk at the next operation. */
+void explore_interrupt(void);
+/* The process's resident set size in KiB (0 if unknown). */
+long explore_rss_kb(void);
 
 /* Which fault sites the last explore() injected, and what followed. */
 struct site_cov {

@@ -22,9 +22,17 @@ static const char usage[] =
 	"commands:\n"
 	"  explore [--world FILE|default] [--depth N | --closure]\n"
 	"          [--shard I/N] [--max-findings N] [--stop-on KIND]\n"
-	"          [--no-faults] [--json] [--out DIR] [--progress] [--sites]\n"
+	"          [--no-faults] [--json | --ktap] [--out DIR] [--progress]\n"
+	"          [--sites] [--max-states N] [--max-memory MIB]\n"
+	"          [--time-limit SECS]\n"
 	"      walk every operation sequence of the world, failing every\n"
-	"      fault point; exit 1 if anything was found (reproducers in DIR)\n"
+	"      fault point; each finding is printed and its minimised\n"
+	"      reproducer written to DIR when first seen. A world file is\n"
+	"      capped at 2000000 states and 8192 MiB unless given (0: no\n"
+	"      cap); the built-in world is not. SIGINT/SIGTERM, a cap or the\n"
+	"      time limit end the walk with 'closure false' and the reason.\n"
+	"      Exit 0 clean, 1 findings, 2 bad input, 3 stopped early with\n"
+	"      no finding (not a closure), 4 out of memory\n"
 	"  replay FILE [--json] [--state]  re-run a reproducer and print its\n"
 	"                            trace (--state: the state after every\n"
 	"                            step); exit 0 when it shows its 'expect'\n"
@@ -106,18 +114,100 @@ static int mkdir_p(const char *path)
 	return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+/* What cmd_explore does with each finding when it is first seen. */
+struct explore_sink {
+	const struct world_spec *spec;
+	const char *out;		/* --out DIR, or NULL */
+	const char *prefix;		/* "" or, for --ktap, "# " */
+	bool print;			/* text and KTAP: print it now */
+	bool write_failed;
+};
+
+static void print_finding(const struct explore_sink *k,
+			  const struct explore_finding *ef, const char *path)
+{
+	const char *p = k->prefix;
+	char buf[OP_TEXT];
+	unsigned int i;
+
+	printf("%s\n%sBUG: %s\n%s  %s\n%s  at %s\n", *p ? "#" : "", p,
+	       ef->f.sig, p, ef->f.msg, p, ef->f.where);
+	if (ef->f.alloc[0])
+		printf("%s  %s\n", p, ef->f.alloc);
+	printf("%s  first seen after %.2f s; reproducer (boot %u):\n", p,
+	       ef->secs, ef->repro.boot);
+	for (i = 0; i < ef->repro.nr_steps; i++) {
+		op_format(k->spec, &ef->repro.steps[i].op,
+			  &ef->repro.steps[i].fault, buf, sizeof(buf));
+		printf("%s    %s\n", p, buf);
+	}
+	if (path)
+		printf("%s  written to %s\n", p, path);
+	fflush(stdout);
+}
+
+/*
+ * The explorer's first sight of a finding: minimise it, write it to --out
+ * (whole, through a rename, so a run killed at any moment leaves only
+ * replayable files) and print it.
+ */
+static void explore_found(struct explore_finding *ef, void *arg)
+{
+	struct explore_sink *k = arg;
+	char name[200], path[512], tmp[520];
+	bool written = false;
+	FILE *f;
+
+	repro_minimise(&ef->repro, NULL);
+	if (k->out) {
+		repro_file_name(ef->f.sig, name, sizeof(name));
+		snprintf(path, sizeof(path), "%s/%s.repro", k->out, name);
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		f = fopen(tmp, "w");
+		if (f) {
+			repro_write(f, &ef->repro, &ef->f);
+			written = !ferror(f);
+			written &= !fclose(f);
+			written = written && !rename(tmp, path);
+		}
+		if (!written) {
+			fprintf(stderr, "bindsim: cannot write %s: %s\n", path,
+				strerror(errno));
+			k->write_failed = true;
+		}
+	}
+	if (k->print)
+		print_finding(k, ef, written ? path : NULL);
+}
+
+/* --time-limit: seconds, a positive number. */
+static bool parse_secs(const char *s, double *v)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	*v = strtod(s, &end);
+	return !errno && !*end && *v > 0 && *v <= 1e9;
+}
+
 static int cmd_explore(int argc, char **argv)
 {
 	struct explore_opts o = { .depth = -1, .nr_shards = 1,
 				  .stop_kind = -1 };
+	struct explore_sink sink = { .prefix = "" };
 	struct explore_finding *fs = NULL;
 	const char *world = "default", *out = NULL;
-	bool json = false, sites = false;
+	bool json = false, sites = false, ktap = false, progress = false;
+	bool max_states_set = false, max_memory_set = false;
 	struct world_spec spec;
 	struct explore_stats st;
-	unsigned int nr = 0, i, nsites;
+	unsigned int nr = 0, i, nsites, u;
 	char err[300], *text = NULL;
-	int a;
+	const char *p;
+	struct stat sb;
+	int a, rc;
 
 	for (a = 0; a < argc; a++) {
 		const char *v = a + 1 < argc ? argv[a + 1] : NULL;
@@ -152,6 +242,23 @@ static int cmd_explore(int argc, char **argv)
 			if (!parse_uint(v, &o.max_findings))
 				return die_usage("bad --max-findings", v);
 			a++;
+		} else if (!strcmp(argv[a], "--max-states") && v) {
+			if (!parse_uint(v, &u))
+				return die_usage("bad --max-states", v);
+			o.max_states = u;
+			max_states_set = true;
+			a++;
+		} else if (!strcmp(argv[a], "--max-memory") && v) {
+			if (!parse_uint(v, &u))
+				return die_usage("bad --max-memory (MiB)", v);
+			o.max_memory_mib = u;
+			max_memory_set = true;
+			a++;
+		} else if (!strcmp(argv[a], "--time-limit") && v) {
+			if (!parse_secs(v, &o.time_limit))
+				return die_usage("bad --time-limit (seconds)",
+						 v);
+			a++;
 		} else if (!strcmp(argv[a], "--stop-on") && v) {
 			o.stop_kind = sim_finding_kind_parse(v);
 			if (o.stop_kind < 0)
@@ -161,8 +268,10 @@ static int cmd_explore(int argc, char **argv)
 			o.no_faults = true;
 		} else if (!strcmp(argv[a], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[a], "--ktap")) {
+			ktap = true;
 		} else if (!strcmp(argv[a], "--progress")) {
-			o.progress = stderr;
+			progress = true;
 		} else if (!strcmp(argv[a], "--sites")) {
 			sites = true;
 		} else if (!strcmp(argv[a], "--out") && v) {
@@ -176,6 +285,8 @@ static int cmd_explore(int argc, char **argv)
 					 argv[a]);
 		}
 	}
+	if (json && ktap)
+		return die_usage("--json and --ktap exclude each other", NULL);
 	if (world_load(world, &spec, err, sizeof(err))) {
 		fprintf(stderr, "bindsim: %s\n", err);
 		return 2;
@@ -185,8 +296,19 @@ static int cmd_explore(int argc, char **argv)
 		/* world_load() above read it already, so this succeeds */
 		text = sim_read_text_file(world, err, sizeof(err));
 		o.world_text = text;
+		/* a world file may be far larger than the built-in one */
+		if (!max_states_set)
+			o.max_states = EXPLORE_FILE_MAX_STATES;
+		if (!max_memory_set)
+			o.max_memory_mib = EXPLORE_FILE_MAX_MEMORY_MIB;
 	} else {
 		o.world_name = "default";
+	}
+	if (out && !stat(out, &sb) && !S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "bindsim: --out %s exists and is not a "
+			"directory\n", out);
+		free(text);
+		return 2;
 	}
 	if (out && mkdir_p(out)) {
 		fprintf(stderr, "bindsim: cannot create %s: %s\n", out,
@@ -194,27 +316,33 @@ static int cmd_explore(int argc, char **argv)
 		free(text);
 		return 2;
 	}
+	/* a progress line on a terminal; none in CI unless asked for */
+	if (progress || (isatty(STDERR_FILENO) && !getenv("CI"))) {
+		o.progress = stderr;
+		o.progress_tty = isatty(STDERR_FILENO);
+	}
+	sink.spec = &spec;
+	sink.out = out;
+	sink.print = !json;
+	if (ktap) {
+		sink.prefix = "# ";
+		printf("KTAP version 1\n1..1\n");
+	}
+	p = sink.prefix;
+	if (!json)
+		printf("%sbindsim explore: world %s, revision %s, %s%s\n", p,
+		       spec.name, bindsim_revision(),
+		       o.depth < 0 ? "to closure" : "depth bound",
+		       o.nr_shards > 1 ? " (sharded)" : "");
+	fflush(stdout);
+	o.on_finding = explore_found;
+	o.arg = &sink;
+	explore_catch_signals();
 	if (explore(&o, &st, &fs, &nr)) {
 		free(text);
 		return 2;
 	}
 	sim_fault_sites(&nsites);
-
-	for (i = 0; i < nr; i++) {
-		repro_minimise(&fs[i].repro, NULL);
-		if (out) {
-			char name[200], path[512];
-			FILE *f;
-
-			repro_file_name(fs[i].f.sig, name, sizeof(name));
-			snprintf(path, sizeof(path), "%s/%s.repro", out, name);
-			f = fopen(path, "w");
-			if (f) {
-				repro_write(f, &fs[i].repro, &fs[i].f);
-				fclose(f);
-			}
-		}
-	}
 
 	if (json) {
 		printf("{\"revision\": ");
@@ -228,10 +356,14 @@ static int cmd_explore(int argc, char **argv)
 		       "\"transitions\": %llu, \"injections\": %llu,\n",
 		       st.states, st.expanded, st.transitions, st.injections);
 		printf(" \"fault_sites_injected\": %llu, \"fault_sites\": %u, "
-		       "\"max_depth\": %u, \"closure\": %s, \"stopped\": %s,\n",
+		       "\"max_depth\": %u, \"closure\": %s, \"stopped\": ",
 		       st.fault_points, nsites, st.max_depth,
-		       st.closure ? "true" : "false",
-		       st.stopped ? "true" : "false");
+		       st.closure ? "true" : "false");
+		if (st.stopped)
+			json_str(stdout, explore_stop_name(st.stop));
+		else
+			printf("false");
+		printf(", \"hash_collisions\": %llu,\n", st.hash_collisions);
 		printf(" \"findings\": [");
 		for (i = 0; i < nr; i++) {
 			unsigned int k;
@@ -263,60 +395,65 @@ static int cmd_explore(int argc, char **argv)
 		       nr ? "\n " : "", st.secs, st.peak_rss_kb,
 		       st.snapshot_bytes);
 	} else {
-		printf("bindsim explore: world %s, revision %s, %s%s\n",
-		       spec.name, bindsim_revision(),
-		       o.depth < 0 ? "to closure" : "depth bound",
-		       o.nr_shards > 1 ? " (sharded)" : "");
-		printf("  states          %llu%s\n", st.states,
+		if (nr)
+			printf("%s\n", *p ? "#" : "");
+		printf("%s  states          %llu%s\n", p, st.states,
 		       st.closure ? " (closure)" : "");
-		printf("  transitions     %llu\n", st.transitions);
-		printf("  fault injections %llu\n", st.injections);
-		printf("  fault sites     %llu of %u injected\n",
+		printf("%s  transitions     %llu\n", p, st.transitions);
+		printf("%s  fault injections %llu\n", p, st.injections);
+		printf("%s  fault sites     %llu of %u injected\n", p,
 		       st.fault_points, nsites);
-		printf("  max depth       %u\n", st.max_depth);
-		printf("  findings        %u%s\n", nr,
-		       st.stopped ? " (stopped at --max-findings)" : "");
-		printf("  time            %.2f s (%.0f transitions/s)\n",
+		printf("%s  max depth       %u\n", p, st.max_depth);
+		printf("%s  closure         %s\n", p,
+		       st.closure ? "true" : "false");
+		if (st.stopped)
+			printf("%s  stopped         %s\n", p,
+			       explore_stop_name(st.stop));
+		printf("%s  findings        %u\n", p, nr);
+		for (i = 0; i < nr; i++)
+			printf("%s    %s (seen %llu times, first after "
+			       "%.2f s)\n", p, fs[i].f.sig, fs[i].count,
+			       fs[i].secs);
+		printf("%s  time            %.2f s (%.0f transitions/s)\n", p,
 		       st.secs, st.secs > 0 ?
 		       (st.transitions + st.injections) / st.secs : 0.0);
-		printf("  peak memory     %ld MiB\n", st.peak_rss_kb / 1024);
-		for (i = 0; i < nr; i++) {
-			unsigned int k;
-			char buf[OP_TEXT];
-
-			printf("\nBUG: %s\n  %s\n  at %s\n", fs[i].f.sig,
-			       fs[i].f.msg, fs[i].f.where);
-			if (fs[i].f.alloc[0])
-				printf("  %s\n", fs[i].f.alloc);
-			printf("  seen %llu times, first after %.2f s; "
-			       "reproducer (boot %u):\n", fs[i].count,
-			       fs[i].secs, fs[i].repro.boot);
-			for (k = 0; k < fs[i].repro.nr_steps; k++) {
-				op_format(&spec, &fs[i].repro.steps[k].op,
-					  &fs[i].repro.steps[k].fault, buf,
-					  sizeof(buf));
-				printf("    %s\n", buf);
-			}
-		}
+		printf("%s  peak memory     %ld MiB\n", p,
+		       st.peak_rss_kb / 1024);
+		if (st.hash_collisions)
+			printf("%s  hash collisions %llu (told apart by their "
+			       "canonical form)\n", p, st.hash_collisions);
 	}
 	if (sites) {
 		unsigned int n;
 		const struct site_cov *cov = explore_site_coverage(&n);
 		char name[128];
 
-		printf("\nfault sites (injections, findings):\n");
+		printf("%s\n%sfault sites (injections, findings):\n",
+		       *p ? "#" : "", p);
 		for (i = 0; i < n; i++) {
 			sim_site_name(cov[i].site, name, sizeof(name));
-			printf("  %-8llu %-6llu %-44s %s:%d\n",
+			printf("%s  %-8llu %-6llu %-44s %s:%d\n", p,
 			       cov[i].injected, cov[i].findings, name,
 			       cov[i].site->file, cov[i].site->line);
 		}
+	}
+	/*
+	 * 0 clean, 1 findings, 3 stopped early (a bound or a signal) with
+	 * nothing found: not a closure, so not clean either.
+	 */
+	rc = nr ? 1 : st.stop >= EXPLORE_STOP_INTERRUPTED ? 3 : 0;
+	if (ktap) {
+		printf("%sok 1 %s", rc ? "not " : "", spec.name);
+		if (st.stop >= EXPLORE_STOP_INTERRUPTED)
+			printf(" # stopped: %s, not a closure",
+			       explore_stop_name(st.stop));
+		printf("\n");
 	}
 	for (i = 0; i < nr; i++)
 		repro_free(&fs[i].repro);
 	free(fs);
 	free(text);
-	return nr ? 1 : 0;
+	return rc;
 }
 
 static int load_repro(const char *path, struct repro *r, bool check_rev)

@@ -13,13 +13,24 @@
 #  - 'explore --json' is deterministic apart from its "timing" object;
 #  - sharded exploration: every shard walks the whole graph (same state
 #    count as unsharded), and the shards' findings and fault injections add
-#    up to the unsharded run's (the reference has mainline's findings).
+#    up to the unsharded run's (the reference has mainline's findings);
+#  - bounded, streaming exploration: --out naming a file is refused;
+#    --max-states and --time-limit stop with 'closure false' and the
+#    reason (exit 3 when nothing was found); SIGINT after the first
+#    finding (on V2, build/rev/v2/bindsim) and SIGTERM end the run with
+#    the partial summary and leave replayable reproducers in --out;
+#    --ktap is KTAP;
+#  - exact closure keeps the counts: the model's default world (the plain
+#    build, PLAIN=) and the tree's (TREE=, when built).
 #
 # One line per check, "ok: ..." or "FAILED: ...", then
 # "cli: N passed, M failed"; exit 1 if anything failed.
 set -u
 cd "$(dirname "$0")/.."
 B=${1:-build/asan/bindsim}
+PLAIN=${PLAIN:-build/plain/bindsim}
+TREE=${TREE:-build/plain/tree/bindsim}
+V2=${V2:-build/rev/v2/bindsim}
 # The shard check's depth bound on the default world (closure is the
 # plain-build gate's job; this one runs under ASan).
 SHARD_DEPTH=${SHARD_DEPTH:-6}
@@ -342,6 +353,167 @@ if "$B" worlds default | diff -q - worlds/default.world >/dev/null; then
 	ok "worlds/default.world is the built-in default world"
 else
 	bad "worlds/default.world differs from 'bindsim worlds default'"
+fi
+
+# ------------------------------------------------ bounded, streaming runs
+
+usage 2 "--max-states x" explore --max-states x --depth 0
+usage 2 "--time-limit 0" explore --time-limit 0 --depth 0
+usage 2 "--time-limit -1" explore --time-limit -1 --depth 0
+usage 2 "--json with --ktap" explore --json --ktap --depth 0
+echo keep >"$tmp/file"
+if run "--out naming a file" 2 "$B" explore --depth 1 --out "$tmp/file"; then
+	if grep -qF "$tmp/file exists and is not a directory" "$tmp/err" &&
+		[ "$(cat "$tmp/file")" = keep ]; then
+		ok "--out naming an existing file: exit 2, file untouched"
+	else
+		bad "--out naming a file: no message, or the file changed"
+		show "$tmp/err"
+	fi
+fi
+
+# --max-states on a clean world: exactly N states, not a closure, exit 3
+if run "--max-states 100 vfio" 3 "$B" explore --json --max-states 100 \
+	--world worlds/vfio.world; then
+	if [ "$(num states "$tmp/out")" = 100 ] &&
+		grep -q '"closure": false, "stopped": "max-states"' "$tmp/out"
+	then
+		ok "--max-states 100: 100 states, closure false," \
+			"stopped max-states, exit 3"
+	else
+		bad "--max-states 100: wrong summary"
+		show "$tmp/out"
+	fi
+fi
+if run "--max-states 100 vfio text" 3 "$B" explore --max-states 100 \
+	--world worlds/vfio.world; then
+	if grep -q '^  closure  *false$' "$tmp/out" &&
+		grep -q '^  stopped  *max-states$' "$tmp/out"; then
+		ok "--max-states: text summary says 'closure false'," \
+			"'stopped max-states'"
+	else
+		bad "--max-states: text summary lacks closure/stopped lines"
+		show "$tmp/out"
+	fi
+fi
+# with findings the exit stays 1; the limit still shows
+if run "--time-limit 0.3 large" 1 "$B" explore --json --time-limit 0.3 \
+	--world worlds/large.world; then
+	if grep -q '"closure": false, "stopped": "time-limit"' "$tmp/out"; then
+		ok "--time-limit 0.3 on large.world: stopped time-limit, exit 1"
+	else
+		bad "--time-limit: wrong summary"
+		show "$tmp/out"
+	fi
+fi
+
+# --ktap: one test, findings as diagnostics
+if run "--ktap vfio" 0 "$B" explore --ktap --closure \
+	--world worlds/vfio.world; then
+	if [ "$(sed -n 1p "$tmp/out")" = "KTAP version 1" ] &&
+		[ "$(sed -n 2p "$tmp/out")" = "1..1" ] &&
+		[ "$(tail -n1 "$tmp/out")" = "ok 1 vfio" ] &&
+		! sed '1,2d;$d' "$tmp/out" | grep -qv '^#'; then
+		ok "--ktap on a clean world: KTAP, 'ok 1 vfio'"
+	else
+		bad "--ktap on a clean world: not KTAP"
+		show "$tmp/out"
+	fi
+fi
+if run "--ktap default" 1 "$B" explore --ktap --depth 4; then
+	if [ "$(tail -n1 "$tmp/out")" = "not ok 1 default" ] &&
+		grep -q '^# BUG: ' "$tmp/out" &&
+		! sed '1,2d;$d' "$tmp/out" | grep -qv '^#'; then
+		ok "--ktap with findings: 'not ok 1 default', '# BUG:' lines"
+	else
+		bad "--ktap with findings: not KTAP"
+		show "$tmp/out"
+	fi
+fi
+
+# stop BIN SIGNAL DIR ARGS...: explore in the background, send SIGNAL once
+# a reproducer is in DIR; the exit code lands in $sig_rc
+stop_after_first() {
+	local bin=$1 sig=$2 dir=$3 pid i
+	shift 3
+	"$bin" explore --out "$dir" "$@" >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	for i in $(seq 600); do
+		ls "$dir"/*.repro >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	kill "-$sig" "$pid" 2>/dev/null
+	wait "$pid"
+	sig_rc=$?
+}
+
+# SIGINT after V2's first finding: the partial summary, every finding seen
+# so far in --out, each replayable (large.world does not close in a test)
+if [ -x "$V2" ]; then
+	stop_after_first "$V2" INT "$tmp/int" --world worlds/large.world
+	n=$(ls "$tmp/int"/*.repro 2>/dev/null | grep -c .)
+	nf=$(sed -n 's/^  findings  *\([0-9]*\)$/\1/p' "$tmp/out")
+	if [ "$sig_rc" -eq 1 ] && grep -q '^  stopped  *interrupted$' \
+		"$tmp/out" && grep -q '^  closure  *false$' "$tmp/out" &&
+		[ "$n" -ge 1 ] && [ "$n" = "$nf" ]; then
+		ok "SIGINT after the first finding: exit 1, 'stopped" \
+			"interrupted', $n reproducer(s) in --out"
+	else
+		bad "SIGINT: exit $sig_rc, $n reproducer(s) for ${nf:-no}" \
+			"finding(s), or no 'stopped interrupted' summary"
+		show "$tmp/out"
+	fi
+	m=0
+	for f in "$tmp/int"/*.repro; do
+		[ -e "$f" ] || continue
+		"$V2" replay "$f" >/dev/null 2>&1 || {
+			bad "SIGINT: $f does not replay"
+			m=$((m + 1))
+		}
+	done
+	[ "$m" -eq 0 ] && [ "$n" -ge 1 ] &&
+		ok "SIGINT: all $n reproducer(s) replay on V2"
+else
+	bad "no $V2 (make revisions) for the SIGINT check"
+fi
+# SIGTERM, on this build: the same clean ending
+stop_after_first "$B" TERM "$tmp/term" --world worlds/large.world
+if [ "$sig_rc" -eq 1 ] && grep -q '^  stopped  *interrupted$' "$tmp/out" &&
+	! sanitized "$tmp/err"; then
+	ok "SIGTERM: exit 1, 'stopped interrupted', no sanitizer report"
+else
+	bad "SIGTERM: exit $sig_rc, or no 'stopped interrupted' summary"
+	show "$tmp/out"
+	show "$tmp/err"
+fi
+
+# ------------------------------------------------ exact closure, counts
+
+# closure_counts NAME BIN STATES [TRANSITIONS]
+closure_counts() {
+	local name=$1 bin=$2 states=$3 trans=${4:-}
+	if ! run "$name closure" '0|1' "$bin" explore --json --closure; then
+		return
+	fi
+	if [ "$(num states "$tmp/out")" = "$states" ] &&
+		{ [ -z "$trans" ] ||
+		  [ "$(num transitions "$tmp/out")" = "$trans" ]; } &&
+		grep -q '"closure": true, "stopped": false' "$tmp/out"; then
+		ok "$name default world to closure: $states states" \
+			"${trans:+and $trans transitions}"
+	else
+		bad "$name default world: $(num states "$tmp/out") states," \
+			"$(num transitions "$tmp/out") transitions, want" \
+			"$states ${trans:-}"
+	fi
+}
+if [ -x "$PLAIN" ]; then
+	closure_counts model "$PLAIN" 54164 1730168
+else
+	bad "no $PLAIN for the closure counts"
+fi
+if [ -x "$TREE" ]; then
+	closure_counts tree "$TREE" 54164
 fi
 
 echo "cli: $pass passed, $fail failed"

@@ -899,6 +899,14 @@ static void test_repro_run_clean(void **state)
 
 /* ------------------------------------------------------------ explorer */
 
+static void load_vfio(struct world_spec *spec)
+{
+	char err[256];
+
+	if (world_parse_file("worlds/vfio.world", spec, err, sizeof(err)))
+		fail_msg("%s", err);
+}
+
 static void explore_world(const struct world_spec *spec, int depth,
 			  unsigned int shard, unsigned int nr_shards,
 			  struct explore_stats *st)
@@ -938,11 +946,9 @@ static void test_explore_vfio_deterministic(void **state)
 	struct explore_stats a, b, s[2];
 	struct world_spec spec;
 	unsigned int nsites;
-	char err[256];
 
 	(void)state;
-	if (world_parse_file("worlds/vfio.world", &spec, err, sizeof(err)))
-		fail_msg("%s", err);
+	load_vfio(&spec);
 	explore_world(&spec, -1, 0, 1, &a);
 	assert_true(a.closure);
 	assert_false(a.stopped);
@@ -996,6 +1002,135 @@ static void test_explore_depth_bounds(void **state)
 	assert_stats_equal(&st, &st1);
 }
 
+/*
+ * Exact deduplication: with the state hash cut to 10 bits, thousands of
+ * states share each hash value; told apart by their canonical form they
+ * give the same graph as the full hash (a hash-only table would merge
+ * them into at most 512 states).
+ */
+static void test_explore_hash_collisions(void **state)
+{
+	struct explore_stats full, cut;
+	struct explore_opts o = { .world_name = "test", .depth = -1,
+				  .nr_shards = 1, .stop_kind = -1 };
+	struct explore_finding *fs = NULL;
+	struct world_spec spec;
+	unsigned int nr = 0;
+
+	(void)state;
+	load_vfio(&spec);
+	o.spec = &spec;
+	assert_int_equal(explore(&o, &full, &fs, &nr), 0);
+	assert_int_equal(nr, 0);
+	assert_int_equal(full.hash_collisions, 0);
+	o.hash_bits = 10;
+	assert_int_equal(explore(&o, &cut, &fs, &nr), 0);
+	assert_int_equal(nr, 0);
+	free(fs);
+	assert_true(cut.hash_collisions > cut.states);
+	assert_true(cut.closure);
+	assert_stats_equal(&cut, &full);
+}
+
+/* --max-states: exactly N states, not a closure, the reason recorded. */
+static void test_explore_max_states(void **state)
+{
+	struct explore_opts o = { .world_name = "test", .depth = -1,
+				  .nr_shards = 1, .stop_kind = -1,
+				  .max_states = 100 };
+	struct explore_finding *fs = NULL;
+	struct explore_stats st;
+	struct world_spec spec;
+	unsigned int nr = 0;
+
+	(void)state;
+	load_vfio(&spec);
+	o.spec = &spec;
+	assert_int_equal(explore(&o, &st, &fs, &nr), 0);
+	free(fs);
+	assert_int_equal(st.states, 100);
+	assert_false(st.closure);
+	assert_true(st.stopped);
+	assert_int_equal(st.stop, EXPLORE_STOP_MAX_STATES);
+	assert_string_equal(explore_stop_name(st.stop), "max-states");
+	/* a bound just above the closure's states changes nothing */
+	o.max_states = 1000000;
+	assert_int_equal(explore(&o, &st, &fs, &nr), 0);
+	free(fs);
+	assert_true(st.closure);
+	assert_false(st.stopped);
+}
+
+struct seen {
+	unsigned int calls;
+	char first[128];
+	bool interrupt;
+};
+
+static void on_finding(struct explore_finding *ef, void *arg)
+{
+	struct seen *seen = arg;
+
+	if (!seen->calls++)
+		snprintf(seen->first, sizeof(seen->first), "%s", ef->f.sig);
+	/* a callback may run operations: the explorer restores its state */
+	assert_true(repro_minimise(&ef->repro, NULL) >= 1);
+	if (seen->interrupt)
+		explore_interrupt();
+}
+
+/*
+ * Findings are handed over at first sight, once each, and a signal (here
+ * its handler's call, from the first finding) ends the walk: every finding
+ * seen so far was handed over, and the run is not a closure.
+ */
+static void test_explore_first_sight_interrupt(void **state)
+{
+	struct explore_opts o = { .world_name = "default", .depth = 5,
+				  .nr_shards = 1, .stop_kind = -1,
+				  .on_finding = on_finding };
+	struct explore_finding *fs = NULL;
+	struct explore_stats st, all;
+	struct seen seen = { 0 };
+	unsigned int nr = 0, i;
+
+	(void)state;
+	load_default(&default_spec);
+	o.spec = &default_spec;
+	o.arg = &seen;
+	assert_int_equal(explore(&o, &all, &fs, &nr), 0);
+	assert_true(nr >= 1);
+	assert_int_equal(seen.calls, nr);
+	assert_false(all.stopped);
+	for (i = 0; i < nr; i++)
+		repro_free(&fs[i].repro);
+	free(fs);
+
+	memset(&seen, 0, sizeof(seen));
+	seen.interrupt = true;
+	assert_int_equal(explore(&o, &st, &fs, &nr), 0);
+	assert_int_equal(st.stop, EXPLORE_STOP_INTERRUPTED);
+	assert_true(st.stopped);
+	assert_false(st.closure);
+	assert_true(nr >= 1);
+	assert_int_equal(seen.calls, nr);
+	assert_string_equal(seen.first, fs[0].f.sig);
+	assert_true(st.states < all.states);
+	for (i = 0; i < nr; i++)
+		repro_free(&fs[i].repro);
+	free(fs);
+
+	/* the next walk is not interrupted by the last one's signal */
+	seen.interrupt = false;
+	assert_int_equal(explore(&o, &st, &fs, &nr), 0);
+	assert_false(st.stopped);
+	assert_int_equal(st.states, all.states);
+	assert_int_equal(st.transitions, all.transitions);
+	for (i = 0; i < nr; i++)
+		repro_free(&fs[i].repro);
+	free(fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1030,6 +1165,12 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explore_depth_bounds,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_explore_hash_collisions,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_explore_max_states,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_explore_first_sight_interrupt, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
