@@ -550,6 +550,12 @@ static int cmd_replay_or_state(int argc, char **argv, bool state_cmd)
 		printf("expect %s: %s\n", r.expect,
 		       ok ? "reproduced" : "NOT reproduced");
 	}
+	/* a reproducer whose fault never fires is stale: not reproduced */
+	if (repro_last_missed_faults()) {
+		fprintf(stderr, "bindsim: %s: %u step(s) asked for a fault that "
+			"was not injected\n", file, repro_last_missed_faults());
+		ok = false;
+	}
 	repro_free(&r);
 	free(out);
 	return ok ? 0 : 1;
