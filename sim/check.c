@@ -16,6 +16,7 @@
 #include "iommufd_private.h"
 #include "check.h"
 #include "target.h"
+#include "vfio.h"
 
 /* ------------------------------------------------------------ canonical */
 
@@ -585,6 +586,388 @@ void check_collect_shim(struct check_result *out, const char *phase)
 	sim_clear_findings();
 }
 
+/* ------------------------------------------------------ post-conditions */
+
+/*
+ * What a successful call must have done, written once per operation from
+ * the kernel's contract (include/linux/iommufd.h, the ioctls' uAPI, VFIO's
+ * cdev). A broken one is a "postcond OP:CONDITION" finding.
+ */
+
+/* A visible object of @ictx at @id, or NULL (absent or reserved). */
+static struct iommufd_object *ctx_obj(struct iommufd_ctx *ictx, u32 id)
+{
+	struct iommufd_object *obj = sim_xa_raw(&ictx->objects, id);
+
+	return obj == XA_ZERO_ENTRY ? NULL : obj;
+}
+
+static struct iommufd_attach *igroup_attach(struct iommufd_group *ig, u32 p)
+{
+	struct iommufd_attach *a = sim_xa_raw(&ig->pasid_attach, p);
+
+	return a == XA_ZERO_ENTRY ? NULL : a;
+}
+
+static bool attach_has(struct iommufd_attach *a, struct iommufd_device *idev)
+{
+	return a && sim_xa_raw(&a->device_array, idev->obj.id) == idev;
+}
+
+/* iommufd_device_is_noiommu(): bound without an IOMMU, private igroup */
+static bool dev_noiommu(const struct device *dev)
+{
+	return IS_ENABLED(CONFIG_IOMMUFD_NOIOMMU) && !dev->iommu;
+}
+
+/* The group a bound device's DMA ownership is claimed on, or NULL. */
+static struct iommu_group *dev_owned_group(const struct device *dev)
+{
+	return dev_noiommu(dev) || !dev->iommu ? NULL : dev->iommu_group;
+}
+
+/* Is a device of @group (any, with @ictx: of that context) still bound? */
+static bool group_bound(struct world *w, struct iommu_group *group,
+			struct iommufd_ctx *ictx)
+{
+	unsigned int d;
+
+	for (d = 0; d < w->spec->nr_devs; d++)
+		if (w->vdev[d].iommufd_device &&
+		    dev_owned_group(w->devs[d]) == group &&
+		    (!ictx || w->vdev[d].iommufd_ictx == ictx))
+			return true;
+	return false;
+}
+
+static bool ctx_has_bound(struct world *w, struct iommufd_ctx *ictx)
+{
+	unsigned int d;
+
+	for (d = 0; d < w->spec->nr_devs; d++)
+		if (w->vdev[d].iommufd_device && w->vdev[d].iommufd_ictx == ictx)
+			return true;
+	return false;
+}
+
+static void post_fail(struct check_result *out, const char *opname,
+		      const char *cond, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void post_fail(struct check_result *out, const char *opname,
+		      const char *cond, const char *fmt, ...)
+{
+	char sig[64], msg[SIM_MSG_LEN];
+	va_list ap;
+
+	snprintf(sig, sizeof(sig), "%s:%s", opname, cond);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	check_add(out, SIM_F_POSTCOND, sig, "post-condition",
+		  "%s returned 0 but %s", opname, msg);
+}
+
+#define POST(cond, ...) post_fail(out, opname, cond, __VA_ARGS__)
+
+/*
+ * The domain a group (or a device's PASID) is on matches the hwpt of its
+ * attach record: the iommu core was told what iommufd recorded.
+ */
+static bool group_on_hwpt(struct iommu_group *g, u32 pasid,
+			  struct iommufd_hw_pagetable *hwpt)
+{
+	struct iommu_attach_handle *h;
+
+	if (pasid == IOMMU_NO_PASID)
+		return g->domain == hwpt->domain;
+	h = sim_xa_raw(&g->pasid_array, pasid);
+	return h && h != XA_ZERO_ENTRY && h->domain == hwpt->domain;
+}
+
+/* Nothing of iommufd's is on the group's (or the PASID's) domain. */
+static bool group_off_hwpt(struct iommu_group *g, u32 pasid)
+{
+	if (pasid == IOMMU_NO_PASID)
+		return g->domain == g->blocking_domain;
+	return !sim_xa_raw(&g->pasid_array, pasid);
+}
+
+/*
+ * bind: the device is bound to that context under the returned id, an
+ * object of type device with users 2 (the object's and the driver's), its
+ * igroup is the context's for its group and the group is DMA-owned by the
+ * context, or, noiommu, a private igroup with no group and no ownership.
+ */
+static void post_bind(struct check_result *out, struct world *w,
+		      const struct op *op, const struct op_result *res)
+{
+	const char *opname = "bind";
+	struct vfio_device *v = &w->vdev[op->dev];
+	struct iommufd_ctx *ictx = w->ctx[op->ctx];
+	struct device *dev = w->devs[op->dev];
+	struct iommufd_device *idev = v->iommufd_device;
+	struct iommu_group *g = dev_owned_group(dev);
+	struct iommufd_group *ig;
+
+	if (!idev || v->iommufd_ictx != ictx || v->devid != res->out_id) {
+		POST("bound", "device %s is not bound to %s as id %u",
+		     dev->name, w->spec->ctxs[op->ctx].name, res->out_id);
+		return;
+	}
+	if (ctx_obj(ictx, res->out_id) != &idev->obj ||
+	    idev->obj.type != IOMMUFD_OBJ_DEVICE || idev->ictx != ictx ||
+	    idev->dev != dev || refcount_read(&idev->obj.users) != 2) {
+		POST("object", "object %u is not device %s of %s with users 2",
+		     res->out_id, dev->name, w->spec->ctxs[op->ctx].name);
+		return;
+	}
+	ig = idev->igroup;
+	if (!g) {
+		if (!ig || ig->group || ig->ictx != ictx)
+			POST("igroup", "noiommu device %s has no private igroup",
+			     dev->name);
+		return;
+	}
+	if (!ig || ig->group != g || ig->ictx != ictx ||
+	    sim_xa_raw(&ictx->groups, iommu_group_id(g)) != ig)
+		POST("igroup", "device %s's igroup is not %s's for its group",
+		     dev->name, w->spec->ctxs[op->ctx].name);
+	else if (g->owner != ictx || !g->owner_cnt)
+		POST("owner", "the group of %s is not DMA-owned by %s",
+		     dev->name, w->spec->ctxs[op->ctx].name);
+}
+
+/*
+ * attach (and replace): the device is in its group's attach record of that
+ * pasid, whose hwpt is the one the call returned (the named hwpt, or an
+ * automatic hwpt of the named IOAS), and the group is on that hwpt's domain.
+ */
+static void post_attach(struct check_result *out, struct world *w,
+			const struct op *op, const struct op_result *res)
+{
+	const char *opname = "attach";
+	struct iommufd_device *idev = w->vdev[op->dev].iommufd_device;
+	struct iommufd_ctx *ictx = idev->ictx;
+	struct iommufd_attach *a = igroup_attach(idev->igroup, op->pasid);
+	struct iommufd_object *target = ctx_obj(ictx, op->id);
+	struct iommufd_hwpt_paging *hp;
+
+	if (!attach_has(a, idev) || !a->hwpt) {
+		POST("record", "device %s is not in the pasid %u attach record",
+		     idev->dev->name, op->pasid);
+		return;
+	}
+	if (ctx_obj(ictx, res->out_id) != &a->hwpt->obj) {
+		POST("hwpt", "pasid %u is on hwpt %u, the call returned id %u",
+		     op->pasid, a->hwpt->obj.id, res->out_id);
+		return;
+	}
+	if (target && target->type == IOMMUFD_OBJ_IOAS) {
+		hp = container_of(a->hwpt, struct iommufd_hwpt_paging, common);
+		if (a->hwpt->obj.type != IOMMUFD_OBJ_HWPT_PAGING ||
+		    &hp->ioas->obj != target || !hp->auto_domain)
+			POST("ioas", "hwpt %u is not an automatic hwpt of "
+			     "IOAS %u", a->hwpt->obj.id, op->id);
+	} else if (res->out_id != op->id) {
+		POST("hwpt", "it returned id %u for hwpt %u", res->out_id,
+		     op->id);
+	}
+	if (idev->igroup->group && !dev_noiommu(idev->dev) &&
+	    !group_on_hwpt(idev->igroup->group, op->pasid, a->hwpt))
+		POST("domain", "the group of %s is not on hwpt %u's domain "
+		     "(pasid %u)", idev->dev->name, a->hwpt->obj.id,
+		     op->pasid);
+}
+
+/*
+ * detach: the device is not in that pasid's attach record; once the record
+ * is gone the group (or the PASID) is off every iommufd domain.
+ */
+static void post_detach(struct check_result *out, struct world *w,
+			const struct op *op)
+{
+	const char *opname = "detach";
+	struct iommufd_device *idev = w->vdev[op->dev].iommufd_device;
+	struct iommufd_attach *a = igroup_attach(idev->igroup, op->pasid);
+
+	if (attach_has(a, idev)) {
+		POST("record", "device %s is still in the pasid %u attach "
+		     "record", idev->dev->name, op->pasid);
+		return;
+	}
+	if (!a && idev->igroup->group && !dev_noiommu(idev->dev) &&
+	    !group_off_hwpt(idev->igroup->group, op->pasid))
+		POST("domain", "the group of %s is still on a domain at pasid "
+		     "%u with no attach record", idev->dev->name, op->pasid);
+}
+
+/*
+ * hwpt-alloc: the returned id is a paging hwpt of the named IOAS, made by
+ * the user (not automatic), unattached (users 1), listed in the IOAS, with
+ * a domain, PASID-compatible exactly when IOMMU_HWPT_ALLOC_PASID asked.
+ */
+static void post_hwpt_alloc(struct check_result *out, struct world *w,
+			    const struct op *op, const struct op_result *res)
+{
+	const char *opname = "hwpt-alloc";
+	struct iommufd_ctx *ictx = w->ctx[op->ctx];
+	struct iommufd_object *obj = ctx_obj(ictx, res->out_id);
+	struct iommufd_hwpt_paging *hp;
+
+	if (!obj || obj->type != IOMMUFD_OBJ_HWPT_PAGING) {
+		POST("object", "id %u is not a paging hwpt", res->out_id);
+		return;
+	}
+	hp = container_of(obj, struct iommufd_hwpt_paging, common.obj);
+	if (&hp->ioas->obj != ctx_obj(ictx, op->id2))
+		POST("ioas", "hwpt %u is not in IOAS %u", res->out_id, op->id2);
+	else if (hp->common.pasid_compat != !!op->flags)
+		POST("flags", "hwpt %u pasid_compat %u, asked %u", res->out_id,
+		     hp->common.pasid_compat, !!op->flags);
+	else if (hp->auto_domain || refcount_read(&obj->users) != 1 ||
+		 list_empty(&hp->hwpt_item) || !hp->common.domain)
+		POST("object", "hwpt %u is not a listed, unattached user hwpt "
+		     "with a domain", res->out_id);
+}
+
+/*
+ * unbind: the device is unbound, its object gone; with no other device of
+ * its group bound in that context the igroup is gone, with none bound
+ * anywhere its group's DMA ownership is released, and a closed context
+ * with nothing bound is released.
+ */
+static void post_unbind(struct check_result *out, struct world *w,
+			const struct op *op, const struct op_result *res)
+{
+	const char *opname = "unbind";
+	struct vfio_device *v = &w->vdev[op->dev];
+	struct device *dev = w->devs[op->dev];
+	struct iommu_group *g = dev_owned_group(dev);
+	struct iommufd_ctx *ictx;
+	unsigned int p;
+
+	for (p = 0; p < VFIO_MAX_PASIDS; p++)
+		if (v->attached[p])
+			break;
+	if (v->iommufd_device || v->iommufd_ictx || v->devid ||
+	    p < VFIO_MAX_PASIDS) {
+		POST("unbound", "device %s is still bound or attached",
+		     dev->name);
+		return;
+	}
+	ictx = res->pre_ctx >= 0 ? w->alive[res->pre_ctx] : NULL;
+	if (ictx && ctx_obj(ictx, res->pre_id))
+		POST("object", "object %u is still there", res->pre_id);
+	else if (ictx && g && !group_bound(w, g, ictx) &&
+		 sim_xa_raw(&ictx->groups, iommu_group_id(g)))
+		POST("igroup", "%s keeps an igroup for the group of %s with "
+		     "none of its devices bound", w->spec->ctxs[res->pre_ctx].name,
+		     dev->name);
+	else if (g && !group_bound(w, g, NULL) && (g->owner || g->owner_cnt))
+		POST("owner", "the group of %s is still DMA-owned (count %u) "
+		     "with none of its devices bound", dev->name, g->owner_cnt);
+	else if (ictx && !w->ctx[res->pre_ctx] && !ctx_has_bound(w, ictx))
+		POST("ctx", "closed context %s is not released with nothing "
+		     "bound", w->spec->ctxs[res->pre_ctx].name);
+}
+
+/*
+ * close: the fd is gone, and the context with it unless a bound device
+ * still holds it; a device never stays bound to a released context.
+ */
+static void post_close(struct check_result *out, struct world *w,
+		       const struct op *op)
+{
+	const char *opname = "close";
+	struct iommufd_ctx *ictx = w->alive[op->ctx];
+	unsigned int d, c;
+
+	if (w->ctx[op->ctx])
+		POST("fd", "context %s is still open",
+		     w->spec->ctxs[op->ctx].name);
+	if (ictx && !ctx_has_bound(w, ictx))
+		POST("released", "context %s is not released with nothing "
+		     "bound", w->spec->ctxs[op->ctx].name);
+	for (d = 0; d < w->spec->nr_devs; d++) {
+		if (!w->vdev[d].iommufd_device)
+			continue;
+		for (c = 0; c < w->spec->nr_ctxs; c++)
+			if (w->alive[c] &&
+			    w->alive[c] == w->vdev[d].iommufd_ictx)
+				break;
+		if (c == w->spec->nr_ctxs)
+			POST("bound", "device %s is bound to a released "
+			     "context", w->devs[d]->name);
+	}
+}
+
+static void check_post(const struct op *op, const struct op_result *res,
+		       struct check_result *out)
+{
+	struct world *w = world_get();
+	const char *opname = op_kind_name(op->kind);
+	struct iommufd_ctx *ictx;
+	struct iommufd_object *obj;
+	struct vfio_device *v;
+
+	switch (op->kind) {
+	case OP_BIND:
+		post_bind(out, w, op, res);
+		break;
+	case OP_ATTACH:
+		post_attach(out, w, op, res);
+		break;
+	case OP_DETACH:
+		post_detach(out, w, op);
+		break;
+	case OP_HWPT_ALLOC:
+		post_hwpt_alloc(out, w, op, res);
+		break;
+	case OP_DESTROY:
+		/* the id is free, or a tombstone (IOMMU_DESTROY's contract) */
+		if (ctx_obj(w->ctx[op->ctx], op->id))
+			POST("gone", "object %u still exists", op->id);
+		break;
+	case OP_UNBIND:
+		post_unbind(out, w, op, res);
+		break;
+	case OP_CLOSE:
+		post_close(out, w, op);
+		break;
+	case OP_IOAS_ALLOC:
+		ictx = w->ctx[op->ctx];
+		obj = ctx_obj(ictx, res->out_id);
+		if (!obj || obj->type != IOMMUFD_OBJ_IOAS ||
+		    refcount_read(&obj->users) != 1)
+			POST("object", "id %u is not an unused IOAS",
+			     res->out_id);
+		break;
+	case OP_VFIO_REGISTER:
+		/* a device with no iommu_group registers as noiommu */
+		v = &w->vdev[op->dev];
+		if (!v->registered ||
+		    (w->spec->devs[op->dev].group < 0 &&
+		     (!v->noiommu || !w->devs[op->dev]->iommu_group)))
+			POST("registered", "device %s is not registered (as "
+			     "noiommu when it has no group)",
+			     w->devs[op->dev]->name);
+		break;
+	case OP_VFIO_UNREGISTER:
+		v = &w->vdev[op->dev];
+		if (v->registered || v->noiommu ||
+		    (w->spec->devs[op->dev].group < 0 &&
+		     w->devs[op->dev]->iommu_group))
+			POST("unregistered", "device %s is still registered "
+			     "or keeps its noiommu group",
+			     w->devs[op->dev]->name);
+		break;
+	default:
+		/* set: the engine's own; ioas-map: a fixture */
+		break;
+	}
+}
+
 /* ---------------------------------------------------------- transitions */
 
 static bool dev_msi_unsafe(const struct device *dev)
@@ -639,6 +1022,8 @@ void check_transition(const struct op *op, const struct op_result *res,
 				  "device %s without isolated MSI bound while "
 				  "allow_unsafe_interrupts=0", dev->name);
 	}
+	if (res->applicable && !res->ret)
+		check_post(op, res, out);
 }
 
 /* --------------------------------------------------------------- states */
