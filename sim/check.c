@@ -1300,6 +1300,190 @@ static void check_reserved(struct check_result *out, struct world *w,
 	}
 }
 
+/* ---------------------------------------------------------------- rules */
+
+/*
+ * Rules the kernel keeps on every state between system calls, each a
+ * "rule NAME" finding named after the rule.
+ */
+
+static void rule_fail(struct check_result *out, const char *rule,
+		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void rule_fail(struct check_result *out, const char *rule,
+		      const char *fmt, ...)
+{
+	char msg[SIM_MSG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	check_add(out, SIM_F_RULE, rule, "state", "%s", msg);
+}
+
+/* An object @ictx holds visibly at its own id (not another context's). */
+static bool ctx_owns(struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	return obj && ctx_obj(ictx, obj->id) == obj;
+}
+
+/*
+ * The rules on one igroup of context @c:
+ * - pasid-compat (iommufd_hwpt_pasid_compat()): a PASID is attached only
+ *   to a PASID-compatible hwpt, and while any PASID of the group is
+ *   attached its NO_PASID hwpt is PASID-compatible;
+ * - group-attach: one attach record per group and pasid, shared by the
+ *   group's bound devices attached there: it lists only devices of this
+ *   igroup, and the iommu core has the group (the PASID) on its hwpt's
+ *   domain;
+ * - ctx-isolation: the record's hwpt and devices are this context's.
+ */
+static void rule_igroup(struct check_result *out, struct world *w,
+			unsigned int c, struct iommufd_group *ig)
+{
+	struct iommufd_ctx *ictx = w->alive[c];
+	const char *cn = w->spec->ctxs[c].name;
+	struct iommufd_attach *a0 = igroup_attach(ig, IOMMU_NO_PASID);
+	u32 p;
+
+	if (ig->ictx != ictx)
+		rule_fail(out, "ctx-isolation", "%s: an igroup of %s belongs "
+			  "to another context", cn, cn);
+	for (p = 0; p < w->spec->nr_pasids; p++) {
+		struct iommufd_attach *a = igroup_attach(ig, p);
+		struct iommufd_device *idev;
+		unsigned long idx;
+		unsigned int i;
+
+		if (!a || !a->hwpt)
+			continue;
+		if (!ctx_owns(ictx, &a->hwpt->obj)) {
+			rule_fail(out, "ctx-isolation", "%s: pasid %u attach "
+				  "record's hwpt is not an object of %s", cn,
+				  p, cn);
+			continue;
+		}
+		if (p != IOMMU_NO_PASID && !a->hwpt->pasid_compat)
+			rule_fail(out, "pasid-compat", "%s: pasid %u attached "
+				  "to hwpt %u, which is not PASID-compatible",
+				  cn, p, a->hwpt->obj.id);
+		if (p != IOMMU_NO_PASID && a0 && a0->hwpt &&
+		    !a0->hwpt->pasid_compat)
+			rule_fail(out, "pasid-compat", "%s: pasid %u attached "
+				  "while the group's NO_PASID hwpt %u is not "
+				  "PASID-compatible", cn, p, a0->hwpt->obj.id);
+		sim_xa_for_each_raw(&a->device_array, i, idx, idev) {
+			if (idev == XA_ZERO_ENTRY)
+				continue;
+			if (idev->ictx != ictx)
+				rule_fail(out, "ctx-isolation", "%s: pasid %u "
+					  "record lists a device of another "
+					  "context", cn, p);
+			else if (ctx_obj(ictx, idx) != &idev->obj ||
+				 idev->igroup != ig)
+				rule_fail(out, "group-attach", "%s: pasid %u "
+					  "record lists id %lu, not a device "
+					  "of this igroup", cn, p, idx);
+		}
+		if (ig->group && !group_on_hwpt(ig->group, p, a->hwpt))
+			rule_fail(out, "group-attach", "%s: the group is not "
+				  "on hwpt %u's domain at pasid %u", cn,
+				  a->hwpt->obj.id, p);
+	}
+}
+
+static void check_rules(struct check_result *out, struct world *w,
+			unsigned int c)
+{
+	struct iommufd_ctx *ictx = w->alive[c];
+	const char *cn = w->spec->ctxs[c].name;
+	struct iommufd_object *obj;
+	struct iommufd_group *ig;
+	unsigned long idx;
+	unsigned int k, d;
+	u32 p;
+
+	sim_xa_for_each_raw(&ictx->objects, k, idx, obj) {
+		struct iommufd_hwpt_paging *hp;
+
+		if (obj == XA_ZERO_ENTRY)
+			continue;
+		if (obj->type == IOMMUFD_OBJ_DEVICE) {
+			ig = container_of(obj, struct iommufd_device,
+					  obj)->igroup;
+			/* a private (noiommu) igroup is only reachable here */
+			if (ig && !ig->group)
+				rule_igroup(out, w, c, ig);
+			continue;
+		}
+		if (obj->type != IOMMUFD_OBJ_HWPT_PAGING)
+			continue;
+		hp = container_of(obj, struct iommufd_hwpt_paging, common.obj);
+		if (!hp->ioas || !ctx_owns(ictx, &hp->ioas->obj) ||
+		    hp->ioas->obj.type != IOMMUFD_OBJ_IOAS)
+			rule_fail(out, "ctx-isolation", "%s: hwpt %lu's IOAS is "
+				  "not an IOAS of %s", cn, idx, cn);
+	}
+	sim_xa_for_each_raw(&ictx->groups, k, idx, ig)
+		rule_igroup(out, w, c, ig);
+
+	/* every device its driver attached is in the group's record */
+	for (d = 0; d < w->spec->nr_devs; d++) {
+		struct vfio_device *v = &w->vdev[d];
+
+		if (!v->iommufd_device || v->iommufd_ictx != ictx ||
+		    !v->iommufd_device->igroup)
+			continue;
+		for (p = 0; p < w->spec->nr_pasids && p < VFIO_MAX_PASIDS;
+		     p++) {
+			bool in = attach_has(igroup_attach(
+				v->iommufd_device->igroup, p),
+				v->iommufd_device);
+
+			if (in != v->attached[p])
+				rule_fail(out, "group-attach", "%s: device %s "
+					  "is %s at pasid %u but %s its "
+					  "group's attach record", cn,
+					  w->devs[d]->name, v->attached[p] ?
+					  "attached" : "detached", p,
+					  in ? "in" : "not in");
+		}
+	}
+}
+
+/*
+ * The VFIO noiommu registration gate (vfio_register_group_dev() through
+ * vfio_noiommu): a VFIO device registered as noiommu exists only if
+ * CONFIG_VFIO_NOIOMMU and enable_unsafe_noiommu_mode held when it
+ * registered, and registering it tainted the kernel; a device without an
+ * iommu_group registers only as noiommu.
+ */
+static void check_vfio_gate(struct check_result *out, struct world *w)
+{
+	unsigned int d;
+
+	for (d = 0; d < w->spec->nr_devs; d++) {
+		const struct vfio_device *v = &w->vdev[d];
+
+		if (!v->registered || w->spec->devs[d].driver != W_DRV_VFIO)
+			continue;
+		if (v->noiommu && (!(w->vfio_optin & 1u << d) ||
+				   !sim_kernel()->taint))
+			rule_fail(out, "vfio-noiommu-gate", "device %s "
+				  "registered as VFIO noiommu without %s",
+				  w->devs[d]->name,
+				  !(w->vfio_optin & 1u << d) ?
+				  "CONFIG_VFIO_NOIOMMU and "
+				  "enable_unsafe_noiommu_mode" :
+				  "tainting the kernel");
+		else if (!v->noiommu && w->spec->devs[d].group < 0)
+			rule_fail(out, "vfio-noiommu-gate", "device %s with no "
+				  "iommu_group registered as a normal VFIO "
+				  "device", w->devs[d]->name);
+	}
+}
+
 void check_state(struct check_result *out)
 {
 	struct world *w = world_get();
@@ -1309,8 +1493,10 @@ void check_state(struct check_result *out)
 		if (w->alive[c]) {
 			check_ctx(out, w, c);
 			check_reserved(out, w, c);
+			check_rules(out, w, c);
 		}
 	check_groups(out, w);
+	check_vfio_gate(out, w);
 }
 
 /* ------------------------------------------------------------- teardown */
