@@ -785,12 +785,13 @@ static void post_attach(struct check_result *out, struct world *w,
  * is gone the group (or the PASID) is off every iommufd domain.
  */
 static void post_detach(struct check_result *out, struct world *w,
-			const struct op *op)
+			const struct op *op, const struct op_result *res)
 {
 	const char *opname = "detach";
 	struct iommufd_device *idev = w->vdev[op->dev].iommufd_device;
 	struct iommufd_attach *a = igroup_attach(idev->igroup, op->pasid);
 
+	(void)res;
 	if (attach_has(a, idev)) {
 		POST("record", "device %s is still in the pasid %u attach "
 		     "record", idev->dev->name, op->pasid);
@@ -877,12 +878,13 @@ static void post_unbind(struct check_result *out, struct world *w,
  * still holds it; a device never stays bound to a released context.
  */
 static void post_close(struct check_result *out, struct world *w,
-		       const struct op *op)
+		       const struct op *op, const struct op_result *res)
 {
 	const char *opname = "close";
 	struct iommufd_ctx *ictx = w->alive[op->ctx];
 	unsigned int d, c;
 
+	(void)res;
 	if (w->ctx[op->ctx])
 		POST("fd", "context %s is still open",
 		     w->spec->ctxs[op->ctx].name);
@@ -902,71 +904,75 @@ static void post_close(struct check_result *out, struct world *w,
 	}
 }
 
-static void check_post(const struct op *op, const struct op_result *res,
-		       struct check_result *out)
+/* destroy: the id is free, or a tombstone (IOMMU_DESTROY's contract) */
+static void post_destroy(struct check_result *out, struct world *w,
+			 const struct op *op, const struct op_result *res)
 {
-	struct world *w = world_get();
-	const char *opname = op_kind_name(op->kind);
-	struct iommufd_ctx *ictx;
-	struct iommufd_object *obj;
-	struct vfio_device *v;
+	const char *opname = "destroy";
 
-	switch (op->kind) {
-	case OP_BIND:
-		post_bind(out, w, op, res);
-		break;
-	case OP_ATTACH:
-		post_attach(out, w, op, res);
-		break;
-	case OP_DETACH:
-		post_detach(out, w, op);
-		break;
-	case OP_HWPT_ALLOC:
-		post_hwpt_alloc(out, w, op, res);
-		break;
-	case OP_DESTROY:
-		/* the id is free, or a tombstone (IOMMU_DESTROY's contract) */
-		if (ctx_obj(w->ctx[op->ctx], op->id))
-			POST("gone", "object %u still exists", op->id);
-		break;
-	case OP_UNBIND:
-		post_unbind(out, w, op, res);
-		break;
-	case OP_CLOSE:
-		post_close(out, w, op);
-		break;
-	case OP_IOAS_ALLOC:
-		ictx = w->ctx[op->ctx];
-		obj = ctx_obj(ictx, res->out_id);
-		if (!obj || obj->type != IOMMUFD_OBJ_IOAS ||
-		    refcount_read(&obj->users) != 1)
-			POST("object", "id %u is not an unused IOAS",
-			     res->out_id);
-		break;
-	case OP_VFIO_REGISTER:
-		/* a device with no iommu_group registers as noiommu */
-		v = &w->vdev[op->dev];
-		if (!v->registered ||
-		    (w->spec->devs[op->dev].group < 0 &&
-		     (!v->noiommu || !w->devs[op->dev]->iommu_group)))
-			POST("registered", "device %s is not registered (as "
-			     "noiommu when it has no group)",
-			     w->devs[op->dev]->name);
-		break;
-	case OP_VFIO_UNREGISTER:
-		v = &w->vdev[op->dev];
-		if (v->registered || v->noiommu ||
-		    (w->spec->devs[op->dev].group < 0 &&
-		     w->devs[op->dev]->iommu_group))
-			POST("unregistered", "device %s is still registered "
-			     "or keeps its noiommu group",
-			     w->devs[op->dev]->name);
-		break;
-	default:
-		/* set: the engine's own; ioas-map: a fixture */
-		break;
-	}
+	(void)res;
+	if (ctx_obj(w->ctx[op->ctx], op->id))
+		POST("gone", "object %u still exists", op->id);
 }
+
+/* ioas-alloc: the returned id is an IOAS nothing uses yet */
+static void post_ioas_alloc(struct check_result *out, struct world *w,
+			    const struct op *op, const struct op_result *res)
+{
+	const char *opname = "ioas-alloc";
+	struct iommufd_object *obj = ctx_obj(w->ctx[op->ctx], res->out_id);
+
+	if (!obj || obj->type != IOMMUFD_OBJ_IOAS ||
+	    refcount_read(&obj->users) != 1)
+		POST("object", "id %u is not an unused IOAS", res->out_id);
+}
+
+/* vfio-register: registered; a device with no iommu_group as noiommu */
+static void post_vfio_register(struct check_result *out, struct world *w,
+			       const struct op *op,
+			       const struct op_result *res)
+{
+	const char *opname = "vfio-register";
+	const struct vfio_device *v = &w->vdev[op->dev];
+
+	(void)res;
+	if (!v->registered ||
+	    (w->spec->devs[op->dev].group < 0 &&
+	     (!v->noiommu || !w->devs[op->dev]->iommu_group)))
+		POST("registered", "device %s is not registered (as noiommu "
+		     "when it has no group)", w->devs[op->dev]->name);
+}
+
+/* vfio-unregister: gone, with the noiommu group VFIO made for it */
+static void post_vfio_unregister(struct check_result *out, struct world *w,
+				 const struct op *op,
+				 const struct op_result *res)
+{
+	const char *opname = "vfio-unregister";
+	const struct vfio_device *v = &w->vdev[op->dev];
+
+	(void)res;
+	if (v->registered || v->noiommu ||
+	    (w->spec->devs[op->dev].group < 0 && w->devs[op->dev]->iommu_group))
+		POST("unregistered", "device %s is still registered or keeps "
+		     "its noiommu group", w->devs[op->dev]->name);
+}
+
+/* One per operation; none for set (the engine's) and ioas-map (fixture) */
+static void (*const post_ops[OP_NR])(struct check_result *out,
+				     struct world *w, const struct op *op,
+				     const struct op_result *res) = {
+	[OP_BIND] = post_bind,
+	[OP_UNBIND] = post_unbind,
+	[OP_ATTACH] = post_attach,
+	[OP_DETACH] = post_detach,
+	[OP_HWPT_ALLOC] = post_hwpt_alloc,
+	[OP_DESTROY] = post_destroy,
+	[OP_CLOSE] = post_close,
+	[OP_VFIO_REGISTER] = post_vfio_register,
+	[OP_VFIO_UNREGISTER] = post_vfio_unregister,
+	[OP_IOAS_ALLOC] = post_ioas_alloc,
+};
 
 /* ---------------------------------------------------------- transitions */
 
@@ -1022,8 +1028,9 @@ void check_transition(const struct op *op, const struct op_result *res,
 				  "device %s without isolated MSI bound while "
 				  "allow_unsafe_interrupts=0", dev->name);
 	}
-	if (res->applicable && !res->ret)
-		check_post(op, res, out);
+	if (res->applicable && !res->ret && op->kind < OP_NR &&
+	    post_ops[op->kind])
+		post_ops[op->kind](out, w, op, res);
 }
 
 /* --------------------------------------------------------------- states */
