@@ -825,6 +825,22 @@ static void test_postcond_and_rules(void **state)
 		check_transition(&op, &res, &set, NULL, cr);
 		assert_true(check_has_sig(cr, "postcond detach:record"));
 	}
+	/* a hwpt whose IOAS is another context's */
+	{
+		struct iommufd_object *ioas1 =
+			sim_xa_raw(&w->ctx[1]->objects, 1);
+		struct iommufd_hwpt_paging *hp = container_of(
+			obj, struct iommufd_hwpt_paging, common.obj);
+		struct iommufd_ioas *own = hp->ioas;
+
+		assert_non_null(ioas1);
+		assert_int_equal(ioas1->type, IOMMUFD_OBJ_IOAS);
+		hp->ioas = container_of(ioas1, struct iommufd_ioas, obj);
+		cr->nr = 0;
+		check_state(cr);
+		assert_true(check_has_sig(cr, "rule ctx-isolation"));
+		hp->ioas = own;
+	}
 	assert_int_equal(judged(&default_spec, "unbind d0", cr), 0);
 	assert_int_equal(judged(&default_spec, "destroy c0 3", cr), 0);
 
