@@ -38,6 +38,17 @@ check-review:
 	@$(MAKE) --no-print-directory FLAVOUR=plain revisions mutants
 	@scripts/check-revisions verdicts repro mutants
 
+## make check-mutant-suites  the CMocka suites against every model mutant,
+##                     and which oracle (explorer, suites, both) caught each
+CHECK_TARGETS += check-mutant-suites
+# Named, so make keeps them (the test binaries' objects are intermediate)
+TEST_OBJS_PLAIN := $(TEST_SRCS:tests/%.c=build/plain/tests/%.o)
+.PHONY: check-mutant-suites
+check-mutant-suites:
+	@$(MAKE) --no-print-directory FLAVOUR=plain revisions mutants \
+		build/plain/libcore.a $(TEST_OBJS_PLAIN)
+	@scripts/check-revisions mutants suites
+
 ## make review         the review of V2 03/11: findings, reproducers, traces,
 ##                     on the kernel tree (the model without one)
 ## make review-model   the same on the model and revisions/*.patch

@@ -33,6 +33,8 @@ static const char *const kind_names[SIM_F_NR] = {
 	[SIM_F_UNMODELLED] = "unmodelled",
 	[SIM_F_ASSERT] = "assert",
 	[SIM_F_RESERVED] = "reserved",
+	[SIM_F_POSTCOND] = "postcond",
+	[SIM_F_RULE] = "rule",
 };
 
 /* Records a finding; returns it, or NULL if it was dropped. */

@@ -16,6 +16,7 @@
 #include "iommufd_private.h"
 #include "check.h"
 #include "target.h"
+#include "vfio.h"
 
 /* ------------------------------------------------------------ canonical */
 
@@ -585,6 +586,394 @@ void check_collect_shim(struct check_result *out, const char *phase)
 	sim_clear_findings();
 }
 
+/* ------------------------------------------------------ post-conditions */
+
+/*
+ * What a successful call must have done, written once per operation from
+ * the kernel's contract (include/linux/iommufd.h, the ioctls' uAPI, VFIO's
+ * cdev). A broken one is a "postcond OP:CONDITION" finding.
+ */
+
+/* A visible object of @ictx at @id, or NULL (absent or reserved). */
+static struct iommufd_object *ctx_obj(struct iommufd_ctx *ictx, u32 id)
+{
+	struct iommufd_object *obj = sim_xa_raw(&ictx->objects, id);
+
+	return obj == XA_ZERO_ENTRY ? NULL : obj;
+}
+
+static struct iommufd_attach *igroup_attach(struct iommufd_group *ig, u32 p)
+{
+	struct iommufd_attach *a = sim_xa_raw(&ig->pasid_attach, p);
+
+	return a == XA_ZERO_ENTRY ? NULL : a;
+}
+
+static bool attach_has(struct iommufd_attach *a, struct iommufd_device *idev)
+{
+	return a && sim_xa_raw(&a->device_array, idev->obj.id) == idev;
+}
+
+/* iommufd_device_is_noiommu(): bound without an IOMMU, private igroup */
+static bool dev_noiommu(const struct device *dev)
+{
+	return IS_ENABLED(CONFIG_IOMMUFD_NOIOMMU) && !dev->iommu;
+}
+
+/* The group a bound device's DMA ownership is claimed on, or NULL. */
+static struct iommu_group *dev_owned_group(const struct device *dev)
+{
+	return dev_noiommu(dev) || !dev->iommu ? NULL : dev->iommu_group;
+}
+
+/* Is a device of @group (any, with @ictx: of that context) still bound? */
+static bool group_bound(struct world *w, struct iommu_group *group,
+			struct iommufd_ctx *ictx)
+{
+	unsigned int d;
+
+	for (d = 0; d < w->spec->nr_devs; d++)
+		if (w->vdev[d].iommufd_device &&
+		    dev_owned_group(w->devs[d]) == group &&
+		    (!ictx || w->vdev[d].iommufd_ictx == ictx))
+			return true;
+	return false;
+}
+
+static bool ctx_has_bound(struct world *w, struct iommufd_ctx *ictx)
+{
+	unsigned int d;
+
+	for (d = 0; d < w->spec->nr_devs; d++)
+		if (w->vdev[d].iommufd_device && w->vdev[d].iommufd_ictx == ictx)
+			return true;
+	return false;
+}
+
+static void post_fail(struct check_result *out, const char *opname,
+		      const char *cond, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void post_fail(struct check_result *out, const char *opname,
+		      const char *cond, const char *fmt, ...)
+{
+	char sig[64], msg[SIM_MSG_LEN];
+	va_list ap;
+
+	snprintf(sig, sizeof(sig), "%s:%s", opname, cond);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	check_add(out, SIM_F_POSTCOND, sig, "post-condition",
+		  "%s returned 0 but %s", opname, msg);
+}
+
+#define POST(cond, ...) post_fail(out, opname, cond, __VA_ARGS__)
+
+/*
+ * The domain a group (or a device's PASID) is on matches the hwpt of its
+ * attach record: the iommu core was told what iommufd recorded.
+ */
+static bool group_on_hwpt(struct iommu_group *g, u32 pasid,
+			  struct iommufd_hw_pagetable *hwpt)
+{
+	struct iommu_attach_handle *h;
+
+	if (pasid == IOMMU_NO_PASID)
+		return g->domain == hwpt->domain;
+	h = sim_xa_raw(&g->pasid_array, pasid);
+	return h && h != XA_ZERO_ENTRY && h->domain == hwpt->domain;
+}
+
+/* Nothing of iommufd's is on the group's (or the PASID's) domain. */
+static bool group_off_hwpt(struct iommu_group *g, u32 pasid)
+{
+	if (pasid == IOMMU_NO_PASID)
+		return g->domain == g->blocking_domain;
+	return !sim_xa_raw(&g->pasid_array, pasid);
+}
+
+/*
+ * bind: the device is bound to that context under the returned id, an
+ * object of type device with users 2 (the object's and the driver's), its
+ * igroup is the context's for its group and the group is DMA-owned by the
+ * context, or, noiommu, a private igroup with no group and no ownership.
+ */
+static void post_bind(struct check_result *out, struct world *w,
+		      const struct op *op, const struct op_result *res)
+{
+	const char *opname = "bind";
+	struct vfio_device *v = &w->vdev[op->dev];
+	struct iommufd_ctx *ictx = w->ctx[op->ctx];
+	struct device *dev = w->devs[op->dev];
+	struct iommufd_device *idev = v->iommufd_device;
+	struct iommu_group *g = dev_owned_group(dev);
+	struct iommufd_group *ig;
+
+	if (!idev || v->iommufd_ictx != ictx || v->devid != res->out_id) {
+		POST("bound", "device %s is not bound to %s as id %u",
+		     dev->name, w->spec->ctxs[op->ctx].name, res->out_id);
+		return;
+	}
+	if (ctx_obj(ictx, res->out_id) != &idev->obj ||
+	    idev->obj.type != IOMMUFD_OBJ_DEVICE || idev->ictx != ictx ||
+	    idev->dev != dev || refcount_read(&idev->obj.users) != 2) {
+		POST("object", "object %u is not device %s of %s with users 2",
+		     res->out_id, dev->name, w->spec->ctxs[op->ctx].name);
+		return;
+	}
+	ig = idev->igroup;
+	if (!g) {
+		if (!ig || ig->group || ig->ictx != ictx)
+			POST("igroup", "noiommu device %s has no private igroup",
+			     dev->name);
+		return;
+	}
+	if (!ig || ig->group != g || ig->ictx != ictx ||
+	    sim_xa_raw(&ictx->groups, iommu_group_id(g)) != ig)
+		POST("igroup", "device %s's igroup is not %s's for its group",
+		     dev->name, w->spec->ctxs[op->ctx].name);
+	else if (g->owner != ictx || !g->owner_cnt)
+		POST("owner", "the group of %s is not DMA-owned by %s",
+		     dev->name, w->spec->ctxs[op->ctx].name);
+}
+
+/*
+ * attach (and replace): the device is in its group's attach record of that
+ * pasid, whose hwpt is the one the call returned (the named hwpt, or an
+ * automatic hwpt of the named IOAS), and the group is on that hwpt's domain.
+ */
+static void post_attach(struct check_result *out, struct world *w,
+			const struct op *op, const struct op_result *res)
+{
+	const char *opname = "attach";
+	struct iommufd_device *idev = w->vdev[op->dev].iommufd_device;
+	struct iommufd_ctx *ictx = idev->ictx;
+	struct iommufd_attach *a = igroup_attach(idev->igroup, op->pasid);
+	struct iommufd_object *target = ctx_obj(ictx, op->id);
+	struct iommufd_hwpt_paging *hp;
+
+	if (!attach_has(a, idev) || !a->hwpt) {
+		POST("record", "device %s is not in the pasid %u attach record",
+		     idev->dev->name, op->pasid);
+		return;
+	}
+	if (ctx_obj(ictx, res->out_id) != &a->hwpt->obj) {
+		POST("hwpt", "pasid %u is on hwpt %u, the call returned id %u",
+		     op->pasid, a->hwpt->obj.id, res->out_id);
+		return;
+	}
+	if (target && target->type == IOMMUFD_OBJ_IOAS) {
+		hp = container_of(a->hwpt, struct iommufd_hwpt_paging, common);
+		if (a->hwpt->obj.type != IOMMUFD_OBJ_HWPT_PAGING ||
+		    &hp->ioas->obj != target || !hp->auto_domain)
+			POST("ioas", "hwpt %u is not an automatic hwpt of "
+			     "IOAS %u", a->hwpt->obj.id, op->id);
+	} else if (res->out_id != op->id) {
+		POST("hwpt", "it returned id %u for hwpt %u", res->out_id,
+		     op->id);
+	}
+	if (idev->igroup->group && !dev_noiommu(idev->dev) &&
+	    !group_on_hwpt(idev->igroup->group, op->pasid, a->hwpt))
+		POST("domain", "the group of %s is not on hwpt %u's domain "
+		     "(pasid %u)", idev->dev->name, a->hwpt->obj.id,
+		     op->pasid);
+}
+
+/*
+ * detach: the device is not in that pasid's attach record; once the record
+ * is gone the group (or the PASID) is off every iommufd domain.
+ */
+static void post_detach(struct check_result *out, struct world *w,
+			const struct op *op, const struct op_result *res)
+{
+	const char *opname = "detach";
+	struct iommufd_device *idev = w->vdev[op->dev].iommufd_device;
+	struct iommufd_attach *a = igroup_attach(idev->igroup, op->pasid);
+
+	(void)res;
+	if (attach_has(a, idev)) {
+		POST("record", "device %s is still in the pasid %u attach "
+		     "record", idev->dev->name, op->pasid);
+		return;
+	}
+	if (!a && idev->igroup->group && !dev_noiommu(idev->dev) &&
+	    !group_off_hwpt(idev->igroup->group, op->pasid))
+		POST("domain", "the group of %s is still on a domain at pasid "
+		     "%u with no attach record", idev->dev->name, op->pasid);
+}
+
+/*
+ * hwpt-alloc: the returned id is a paging hwpt of the named IOAS, made by
+ * the user (not automatic), unattached (users 1), listed in the IOAS, with
+ * a domain, PASID-compatible exactly when IOMMU_HWPT_ALLOC_PASID asked.
+ */
+static void post_hwpt_alloc(struct check_result *out, struct world *w,
+			    const struct op *op, const struct op_result *res)
+{
+	const char *opname = "hwpt-alloc";
+	struct iommufd_ctx *ictx = w->ctx[op->ctx];
+	struct iommufd_object *obj = ctx_obj(ictx, res->out_id);
+	struct iommufd_hwpt_paging *hp;
+
+	if (!obj || obj->type != IOMMUFD_OBJ_HWPT_PAGING) {
+		POST("object", "id %u is not a paging hwpt", res->out_id);
+		return;
+	}
+	hp = container_of(obj, struct iommufd_hwpt_paging, common.obj);
+	if (&hp->ioas->obj != ctx_obj(ictx, op->id2))
+		POST("ioas", "hwpt %u is not in IOAS %u", res->out_id, op->id2);
+	else if (hp->common.pasid_compat != !!op->flags)
+		POST("flags", "hwpt %u pasid_compat %u, asked %u", res->out_id,
+		     hp->common.pasid_compat, !!op->flags);
+	else if (hp->auto_domain || refcount_read(&obj->users) != 1 ||
+		 list_empty(&hp->hwpt_item) || !hp->common.domain)
+		POST("object", "hwpt %u is not a listed, unattached user hwpt "
+		     "with a domain", res->out_id);
+}
+
+/*
+ * unbind: the device is unbound, its object gone; with no other device of
+ * its group bound in that context the igroup is gone, with none bound
+ * anywhere its group's DMA ownership is released, and a closed context
+ * with nothing bound is released.
+ */
+static void post_unbind(struct check_result *out, struct world *w,
+			const struct op *op, const struct op_result *res)
+{
+	const char *opname = "unbind";
+	struct vfio_device *v = &w->vdev[op->dev];
+	struct device *dev = w->devs[op->dev];
+	struct iommu_group *g = dev_owned_group(dev);
+	struct iommufd_ctx *ictx;
+	unsigned int p;
+
+	for (p = 0; p < VFIO_MAX_PASIDS; p++)
+		if (v->attached[p])
+			break;
+	if (v->iommufd_device || v->iommufd_ictx || v->devid ||
+	    p < VFIO_MAX_PASIDS) {
+		POST("unbound", "device %s is still bound or attached",
+		     dev->name);
+		return;
+	}
+	ictx = res->pre_ctx >= 0 ? w->alive[res->pre_ctx] : NULL;
+	if (ictx && ctx_obj(ictx, res->pre_id))
+		POST("object", "object %u is still there", res->pre_id);
+	else if (ictx && g && !group_bound(w, g, ictx) &&
+		 sim_xa_raw(&ictx->groups, iommu_group_id(g)))
+		POST("igroup", "%s keeps an igroup for the group of %s with "
+		     "none of its devices bound", w->spec->ctxs[res->pre_ctx].name,
+		     dev->name);
+	else if (g && !group_bound(w, g, NULL) && (g->owner || g->owner_cnt))
+		POST("owner", "the group of %s is still DMA-owned (count %u) "
+		     "with none of its devices bound", dev->name, g->owner_cnt);
+	else if (ictx && !w->ctx[res->pre_ctx] && !ctx_has_bound(w, ictx))
+		POST("ctx", "closed context %s is not released with nothing "
+		     "bound", w->spec->ctxs[res->pre_ctx].name);
+}
+
+/*
+ * close: the fd is gone, and the context with it unless a bound device
+ * still holds it; a device never stays bound to a released context.
+ */
+static void post_close(struct check_result *out, struct world *w,
+		       const struct op *op, const struct op_result *res)
+{
+	const char *opname = "close";
+	struct iommufd_ctx *ictx = w->alive[op->ctx];
+	unsigned int d, c;
+
+	(void)res;
+	if (w->ctx[op->ctx])
+		POST("fd", "context %s is still open",
+		     w->spec->ctxs[op->ctx].name);
+	if (ictx && !ctx_has_bound(w, ictx))
+		POST("released", "context %s is not released with nothing "
+		     "bound", w->spec->ctxs[op->ctx].name);
+	for (d = 0; d < w->spec->nr_devs; d++) {
+		if (!w->vdev[d].iommufd_device)
+			continue;
+		for (c = 0; c < w->spec->nr_ctxs; c++)
+			if (w->alive[c] &&
+			    w->alive[c] == w->vdev[d].iommufd_ictx)
+				break;
+		if (c == w->spec->nr_ctxs)
+			POST("bound", "device %s is bound to a released "
+			     "context", w->devs[d]->name);
+	}
+}
+
+/* destroy: the id is free, or a tombstone (IOMMU_DESTROY's contract) */
+static void post_destroy(struct check_result *out, struct world *w,
+			 const struct op *op, const struct op_result *res)
+{
+	const char *opname = "destroy";
+
+	(void)res;
+	if (ctx_obj(w->ctx[op->ctx], op->id))
+		POST("gone", "object %u still exists", op->id);
+}
+
+/* ioas-alloc: the returned id is an IOAS nothing uses yet */
+static void post_ioas_alloc(struct check_result *out, struct world *w,
+			    const struct op *op, const struct op_result *res)
+{
+	const char *opname = "ioas-alloc";
+	struct iommufd_object *obj = ctx_obj(w->ctx[op->ctx], res->out_id);
+
+	if (!obj || obj->type != IOMMUFD_OBJ_IOAS ||
+	    refcount_read(&obj->users) != 1)
+		POST("object", "id %u is not an unused IOAS", res->out_id);
+}
+
+/* vfio-register: registered; a device with no iommu_group as noiommu */
+static void post_vfio_register(struct check_result *out, struct world *w,
+			       const struct op *op,
+			       const struct op_result *res)
+{
+	const char *opname = "vfio-register";
+	const struct vfio_device *v = &w->vdev[op->dev];
+
+	(void)res;
+	if (!v->registered ||
+	    (w->spec->devs[op->dev].group < 0 &&
+	     (!v->noiommu || !w->devs[op->dev]->iommu_group)))
+		POST("registered", "device %s is not registered (as noiommu "
+		     "when it has no group)", w->devs[op->dev]->name);
+}
+
+/* vfio-unregister: gone, with the noiommu group VFIO made for it */
+static void post_vfio_unregister(struct check_result *out, struct world *w,
+				 const struct op *op,
+				 const struct op_result *res)
+{
+	const char *opname = "vfio-unregister";
+	const struct vfio_device *v = &w->vdev[op->dev];
+
+	(void)res;
+	if (v->registered || v->noiommu ||
+	    (w->spec->devs[op->dev].group < 0 && w->devs[op->dev]->iommu_group))
+		POST("unregistered", "device %s is still registered or keeps "
+		     "its noiommu group", w->devs[op->dev]->name);
+}
+
+/* One per operation; none for set (the engine's) and ioas-map (fixture) */
+static void (*const post_ops[OP_NR])(struct check_result *out,
+				     struct world *w, const struct op *op,
+				     const struct op_result *res) = {
+	[OP_BIND] = post_bind,
+	[OP_UNBIND] = post_unbind,
+	[OP_ATTACH] = post_attach,
+	[OP_DETACH] = post_detach,
+	[OP_HWPT_ALLOC] = post_hwpt_alloc,
+	[OP_DESTROY] = post_destroy,
+	[OP_CLOSE] = post_close,
+	[OP_VFIO_REGISTER] = post_vfio_register,
+	[OP_VFIO_UNREGISTER] = post_vfio_unregister,
+	[OP_IOAS_ALLOC] = post_ioas_alloc,
+};
+
 /* ---------------------------------------------------------- transitions */
 
 static bool dev_msi_unsafe(const struct device *dev)
@@ -639,6 +1028,9 @@ void check_transition(const struct op *op, const struct op_result *res,
 				  "device %s without isolated MSI bound while "
 				  "allow_unsafe_interrupts=0", dev->name);
 	}
+	if (res->applicable && !res->ret && op->kind < OP_NR &&
+	    post_ops[op->kind])
+		post_ops[op->kind](out, w, op, res);
 }
 
 /* --------------------------------------------------------------- states */
@@ -915,6 +1307,190 @@ static void check_reserved(struct check_result *out, struct world *w,
 	}
 }
 
+/* ---------------------------------------------------------------- rules */
+
+/*
+ * Rules the kernel keeps on every state between system calls, each a
+ * "rule NAME" finding named after the rule.
+ */
+
+static void rule_fail(struct check_result *out, const char *rule,
+		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void rule_fail(struct check_result *out, const char *rule,
+		      const char *fmt, ...)
+{
+	char msg[SIM_MSG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	check_add(out, SIM_F_RULE, rule, "state", "%s", msg);
+}
+
+/* An object @ictx holds visibly at its own id (not another context's). */
+static bool ctx_owns(struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	return obj && ctx_obj(ictx, obj->id) == obj;
+}
+
+/*
+ * The rules on one igroup of context @c:
+ * - pasid-compat (iommufd_hwpt_pasid_compat()): a PASID is attached only
+ *   to a PASID-compatible hwpt, and while any PASID of the group is
+ *   attached its NO_PASID hwpt is PASID-compatible;
+ * - group-attach: one attach record per group and pasid, shared by the
+ *   group's bound devices attached there: it lists only devices of this
+ *   igroup, and the iommu core has the group (the PASID) on its hwpt's
+ *   domain;
+ * - ctx-isolation: the record's hwpt and devices are this context's.
+ */
+static void rule_igroup(struct check_result *out, struct world *w,
+			unsigned int c, struct iommufd_group *ig)
+{
+	struct iommufd_ctx *ictx = w->alive[c];
+	const char *cn = w->spec->ctxs[c].name;
+	struct iommufd_attach *a0 = igroup_attach(ig, IOMMU_NO_PASID);
+	u32 p;
+
+	if (ig->ictx != ictx)
+		rule_fail(out, "ctx-isolation", "%s: an igroup of %s belongs "
+			  "to another context", cn, cn);
+	for (p = 0; p < w->spec->nr_pasids; p++) {
+		struct iommufd_attach *a = igroup_attach(ig, p);
+		struct iommufd_device *idev;
+		unsigned long idx;
+		unsigned int i;
+
+		if (!a || !a->hwpt)
+			continue;
+		if (!ctx_owns(ictx, &a->hwpt->obj)) {
+			rule_fail(out, "ctx-isolation", "%s: pasid %u attach "
+				  "record's hwpt is not an object of %s", cn,
+				  p, cn);
+			continue;
+		}
+		if (p != IOMMU_NO_PASID && !a->hwpt->pasid_compat)
+			rule_fail(out, "pasid-compat", "%s: pasid %u attached "
+				  "to hwpt %u, which is not PASID-compatible",
+				  cn, p, a->hwpt->obj.id);
+		if (p != IOMMU_NO_PASID && a0 && a0->hwpt &&
+		    !a0->hwpt->pasid_compat)
+			rule_fail(out, "pasid-compat", "%s: pasid %u attached "
+				  "while the group's NO_PASID hwpt %u is not "
+				  "PASID-compatible", cn, p, a0->hwpt->obj.id);
+		sim_xa_for_each_raw(&a->device_array, i, idx, idev) {
+			if (idev == XA_ZERO_ENTRY)
+				continue;
+			if (idev->ictx != ictx)
+				rule_fail(out, "ctx-isolation", "%s: pasid %u "
+					  "record lists a device of another "
+					  "context", cn, p);
+			else if (ctx_obj(ictx, idx) != &idev->obj ||
+				 idev->igroup != ig)
+				rule_fail(out, "group-attach", "%s: pasid %u "
+					  "record lists id %lu, not a device "
+					  "of this igroup", cn, p, idx);
+		}
+		if (ig->group && !group_on_hwpt(ig->group, p, a->hwpt))
+			rule_fail(out, "group-attach", "%s: the group is not "
+				  "on hwpt %u's domain at pasid %u", cn,
+				  a->hwpt->obj.id, p);
+	}
+}
+
+static void check_rules(struct check_result *out, struct world *w,
+			unsigned int c)
+{
+	struct iommufd_ctx *ictx = w->alive[c];
+	const char *cn = w->spec->ctxs[c].name;
+	struct iommufd_object *obj;
+	struct iommufd_group *ig;
+	unsigned long idx;
+	unsigned int k, d;
+	u32 p;
+
+	sim_xa_for_each_raw(&ictx->objects, k, idx, obj) {
+		struct iommufd_hwpt_paging *hp;
+
+		if (obj == XA_ZERO_ENTRY)
+			continue;
+		if (obj->type == IOMMUFD_OBJ_DEVICE) {
+			ig = container_of(obj, struct iommufd_device,
+					  obj)->igroup;
+			/* a private (noiommu) igroup is only reachable here */
+			if (ig && !ig->group)
+				rule_igroup(out, w, c, ig);
+			continue;
+		}
+		if (obj->type != IOMMUFD_OBJ_HWPT_PAGING)
+			continue;
+		hp = container_of(obj, struct iommufd_hwpt_paging, common.obj);
+		if (!hp->ioas || !ctx_owns(ictx, &hp->ioas->obj) ||
+		    hp->ioas->obj.type != IOMMUFD_OBJ_IOAS)
+			rule_fail(out, "ctx-isolation", "%s: hwpt %lu's IOAS is "
+				  "not an IOAS of %s", cn, idx, cn);
+	}
+	sim_xa_for_each_raw(&ictx->groups, k, idx, ig)
+		rule_igroup(out, w, c, ig);
+
+	/* every device its driver attached is in the group's record */
+	for (d = 0; d < w->spec->nr_devs; d++) {
+		struct vfio_device *v = &w->vdev[d];
+
+		if (!v->iommufd_device || v->iommufd_ictx != ictx ||
+		    !v->iommufd_device->igroup)
+			continue;
+		for (p = 0; p < w->spec->nr_pasids && p < VFIO_MAX_PASIDS;
+		     p++) {
+			bool in = attach_has(igroup_attach(
+				v->iommufd_device->igroup, p),
+				v->iommufd_device);
+
+			if (in != v->attached[p])
+				rule_fail(out, "group-attach", "%s: device %s "
+					  "is %s at pasid %u but %s its "
+					  "group's attach record", cn,
+					  w->devs[d]->name, v->attached[p] ?
+					  "attached" : "detached", p,
+					  in ? "in" : "not in");
+		}
+	}
+}
+
+/*
+ * The VFIO noiommu registration gate (vfio_register_group_dev() through
+ * vfio_noiommu): a VFIO device registered as noiommu exists only if
+ * CONFIG_VFIO_NOIOMMU and enable_unsafe_noiommu_mode held when it
+ * registered, and registering it tainted the kernel; a device without an
+ * iommu_group registers only as noiommu.
+ */
+static void check_vfio_gate(struct check_result *out, struct world *w)
+{
+	unsigned int d;
+
+	for (d = 0; d < w->spec->nr_devs; d++) {
+		const struct vfio_device *v = &w->vdev[d];
+
+		if (!v->registered || w->spec->devs[d].driver != W_DRV_VFIO)
+			continue;
+		if (v->noiommu && (!(w->vfio_optin & 1u << d) ||
+				   !sim_kernel()->taint))
+			rule_fail(out, "vfio-noiommu-gate", "device %s "
+				  "registered as VFIO noiommu without %s",
+				  w->devs[d]->name,
+				  !(w->vfio_optin & 1u << d) ?
+				  "CONFIG_VFIO_NOIOMMU and "
+				  "enable_unsafe_noiommu_mode" :
+				  "tainting the kernel");
+		else if (!v->noiommu && w->spec->devs[d].group < 0)
+			rule_fail(out, "vfio-noiommu-gate", "device %s with no "
+				  "iommu_group registered as a normal VFIO "
+				  "device", w->devs[d]->name);
+	}
+}
+
 void check_state(struct check_result *out)
 {
 	struct world *w = world_get();
@@ -924,8 +1500,10 @@ void check_state(struct check_result *out)
 		if (w->alive[c]) {
 			check_ctx(out, w, c);
 			check_reserved(out, w, c);
+			check_rules(out, w, c);
 		}
 	check_groups(out, w);
+	check_vfio_gate(out, w);
 }
 
 /* ------------------------------------------------------------- teardown */

@@ -596,12 +596,45 @@ static int op_dispatch(const struct op *op, struct op_result *res)
 	return -EINVAL;
 }
 
+/*
+ * What the post-conditions (sim/check.c) need from before the call, and the
+ * engine's record of the VFIO noiommu opt-ins at registration.
+ */
+static void op_pre(const struct op *op, struct op_result *res)
+{
+	struct world *w = world_get();
+	unsigned int i;
+
+	res->pre_ctx = -1;
+	if (op->kind != OP_UNBIND || op->dev >= w->spec->nr_devs)
+		return;
+	for (i = 0; i < w->spec->nr_ctxs; i++)
+		if (w->alive[i] && w->alive[i] == w->vdev[op->dev].iommufd_ictx)
+			res->pre_ctx = i;
+	res->pre_id = w->vdev[op->dev].devid;
+}
+
+static void op_post(const struct op *op, const struct op_result *res)
+{
+	struct world *w = world_get();
+	const struct sim_settings *s = &sim_kernel()->settings;
+
+	if (op->kind != OP_VFIO_REGISTER || !res->applicable || res->ret ||
+	    op->dev >= w->spec->nr_devs)
+		return;
+	if (s->CONFIG_VFIO_NOIOMMU && s->enable_unsafe_noiommu_mode)
+		w->vfio_optin |= 1u << op->dev;
+	else
+		w->vfio_optin &= ~(1u << op->dev);
+}
+
 void op_run(const struct op *op, const struct op_fault *fault,
 	    struct op_result *res)
 {
 	static sigjmp_buf env;
 
 	memset(res, 0, sizeof(*res));
+	op_pre(op, res);
 	sim_fault_clear();
 	if (fault) {
 		if (fault->site[0])
@@ -628,6 +661,7 @@ void op_run(const struct op *op, const struct op_fault *fault,
 	sim_fault_begin();
 	res->ret = op_dispatch(op, res);
 	sim_fault_end();
+	op_post(op, res);
 	res->nr_faults = sim_fault_count();
 	/* Back to user space: deferred fput, then no lock may be held */
 	sim_task_work_run();

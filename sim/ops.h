@@ -91,6 +91,9 @@ struct op_result {
 	bool applicable;	/* false: refused before reaching the kernel */
 	unsigned int nr_faults;	/* fault points passed */
 	u32 out_id;		/* id handed back (bind, alloc, attach) */
+	/* unbind: the device's context (index, -1: none) and id before */
+	int pre_ctx;
+	u32 pre_id;
 };
 
 /*

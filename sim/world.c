@@ -711,8 +711,11 @@ int world_boot(const struct world_spec *spec, unsigned int boot)
 			iommu_group_add_device(w->groups[d->group], dev);
 		w->devs[i] = dev;
 		w->vdev[i].dev = dev;
-		if (d->driver == W_DRV_VFIO)
-			vfio_register_group_dev(&w->vdev[i]);
+		if (d->driver == W_DRV_VFIO &&
+		    !vfio_register_group_dev(&w->vdev[i]) &&
+		    sim_kernel()->settings.CONFIG_VFIO_NOIOMMU &&
+		    sim_kernel()->settings.enable_unsafe_noiommu_mode)
+			w->vfio_optin |= 1u << i;	/* sim/check.c's gate */
 	}
 	for (i = 0; i < spec->nr_groups; i++)
 		w->group_ref0[i] = refcount_read(&w->groups[i]->ref);

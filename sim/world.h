@@ -79,6 +79,12 @@ struct world {
 	const char *ctx_tag;			/* census tag of a ctx */
 	u32 ioas_id[W_MAX_CTXS];
 	int group_ref0[W_MAX_GROUPS];		/* group refcount after boot */
+	/*
+	 * The engine's record (not the kernel's): bit d is set when device
+	 * d last registered with VFIO while CONFIG_VFIO_NOIOMMU and
+	 * enable_unsafe_noiommu_mode both held (the registration gate rule).
+	 */
+	u32 vfio_optin;
 };
 
 /*

@@ -742,6 +742,129 @@ static void test_teardown_fresh_boot(void **state)
 	free(cr);
 }
 
+/* ------------------------------------------ post-conditions and rules */
+
+/* Run @text and judge its transition; returns the findings' count. */
+static unsigned int judged(const struct world_spec *spec, const char *text,
+			   struct check_result *cr)
+{
+	struct sim_settings set = sim_kernel()->settings;
+	struct op_result res;
+	struct op_fault f;
+	struct op op;
+	char err[256];
+
+	if (op_parse(spec, text, &op, &f, err, sizeof(err)))
+		fail_msg("%s: %s", text, err);
+	sim_clear_findings();
+	op_run(&op, &f, &res);
+	assert_int_equal(res.ret, 0);
+	cr->nr = 0;
+	check_transition(&op, &res, &set, NULL, cr);
+	check_state(cr);
+	return cr->nr;
+}
+
+/* Each fires on the state it names, and on nothing the reference does. */
+static void test_postcond_and_rules(void **state)
+{
+	struct check_result *cr = calloc(1, sizeof(*cr));
+	struct world *w;
+	struct iommufd_object *obj;
+
+	(void)state;
+	assert_non_null(cr);
+	load_default(&default_spec);
+	assert_int_equal(world_boot(&default_spec, 0), 0);
+	w = world_get();
+	assert_int_equal(judged(&default_spec, "bind d0 c0", cr), 0);
+	assert_int_equal(judged(&default_spec, "hwpt-alloc c0 2 1 pasid", cr),
+			 0);
+	assert_int_equal(judged(&default_spec, "attach d0 0 3", cr), 0);
+	assert_int_equal(judged(&default_spec, "attach d0 1 3", cr), 0);
+
+	/* the driver's attachment is not in the group's record */
+	w->vdev[0].attached[1] = false;
+	cr->nr = 0;
+	check_state(cr);
+	assert_true(check_has_sig(cr, "rule group-attach"));
+	w->vdev[0].attached[1] = true;
+
+	/* a NO_PASID hwpt that is not PASID-compatible under a PASID */
+	obj = sim_xa_raw(&w->ctx[0]->objects, 3);
+	assert_non_null(obj);
+	container_of(obj, struct iommufd_hw_pagetable, obj)->pasid_compat =
+		false;
+	cr->nr = 0;
+	check_state(cr);
+	assert_true(check_has_sig(cr, "rule pasid-compat"));
+	assert_int_equal(cr->f[0].kind, SIM_F_RULE);
+	container_of(obj, struct iommufd_hw_pagetable, obj)->pasid_compat =
+		true;
+
+	/* a bind that reports another id than the device's */
+	{
+		struct sim_settings set = sim_kernel()->settings;
+		struct op_result res = { .applicable = true, .out_id = 4 };
+		struct op op = { .kind = OP_BIND, .dev = 0, .ctx = 0 };
+
+		cr->nr = 0;
+		check_transition(&op, &res, &set, NULL, cr);
+		assert_int_equal(cr->nr, 1);
+		assert_int_equal(cr->f[0].kind, SIM_F_POSTCOND);
+		assert_string_equal(cr->f[0].sig, "postcond bind:bound");
+	}
+	/* a detach that left the device in the record */
+	assert_int_equal(judged(&default_spec, "detach d0 1", cr), 0);
+	{
+		struct sim_settings set = sim_kernel()->settings;
+		struct op_result res = { .applicable = true };
+		struct op op = { .kind = OP_DETACH, .dev = 0, .pasid = 0 };
+
+		cr->nr = 0;
+		check_transition(&op, &res, &set, NULL, cr);
+		assert_true(check_has_sig(cr, "postcond detach:record"));
+	}
+	/* a hwpt whose IOAS is another context's */
+	{
+		struct iommufd_object *ioas1 =
+			sim_xa_raw(&w->ctx[1]->objects, 1);
+		struct iommufd_hwpt_paging *hp = container_of(
+			obj, struct iommufd_hwpt_paging, common.obj);
+		struct iommufd_ioas *own = hp->ioas;
+
+		assert_non_null(ioas1);
+		assert_int_equal(ioas1->type, IOMMUFD_OBJ_IOAS);
+		hp->ioas = container_of(ioas1, struct iommufd_ioas, obj);
+		cr->nr = 0;
+		check_state(cr);
+		assert_true(check_has_sig(cr, "rule ctx-isolation"));
+		hp->ioas = own;
+	}
+	assert_int_equal(judged(&default_spec, "unbind d0", cr), 0);
+	assert_int_equal(judged(&default_spec, "destroy c0 3", cr), 0);
+
+	/* VFIO noiommu registered at boot with the opt-ins, then without */
+	{
+		struct world_spec spec;
+		char err[256];
+
+		if (world_parse_file("worlds/vfio.world", &spec, err,
+				     sizeof(err)))
+			fail_msg("%s", err);
+		assert_int_equal(world_boot(&spec, 1), 0);
+		w = world_get();
+		assert_true(w->vdev[1].noiommu);
+		cr->nr = 0;
+		check_state(cr);
+		assert_int_equal(cr->nr, 0);
+		w->vfio_optin = 0;
+		check_state(cr);
+		assert_true(check_has_sig(cr, "rule vfio-noiommu-gate"));
+	}
+	free(cr);
+}
+
 /* ---------------------------------------------------------- reproducers */
 
 static const char repro_valid[] =
@@ -1154,6 +1277,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_canon_deterministic, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_fresh_boot, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_postcond_and_rules, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_repro_parse, setup,
 						teardown),

@@ -88,6 +88,10 @@ enum sim_finding_kind {
 	SIM_F_ASSERT,
 	/* an attached device's reserved IOVA is not reserved in its IOAS */
 	SIM_F_RESERVED,
+	/* a call that returned success did not do what its contract says */
+	SIM_F_POSTCOND,
+	/* a rule the kernel keeps on every state is broken (named by rule) */
+	SIM_F_RULE,
 	SIM_F_NR
 };
 
