@@ -476,8 +476,9 @@ static int cmd_encode(int argc, char **argv)
 	n = fuzz_repro_to_bytes(&r, buf, sizeof(buf), err, sizeof(err));
 	repro_free(&r);
 	if (n < 0) {
+		/* not expressible in the byte form: bad input for encode */
 		fprintf(stderr, "bindsim: %s: %s\n", file, err);
-		return 1;
+		return 2;
 	}
 	if (outp && !(f = fopen(outp, "wb"))) {
 		fprintf(stderr, "bindsim: cannot write %s\n", outp);

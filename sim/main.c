@@ -582,6 +582,13 @@ static int cmd_minimise(int argc, char **argv)
 	rc = load_repro(file, &r, true);
 	if (rc)
 		return rc;
+	/* nothing to keep: a file that does not show its expect line */
+	if (strcmp(r.expect, "clean") && !repro_reproduces(&r)) {
+		fprintf(stderr, "bindsim: %s: does not reproduce '%s': nothing "
+			"to minimise\n", file, r.expect);
+		repro_free(&r);
+		return 1;
+	}
 	before = r.nr_steps;
 	repro_minimise(&r, stderr);
 	fprintf(stderr, "minimise: %u -> %u operations\n", before,

@@ -169,6 +169,31 @@ static const char *const resv_types[] = {
 	[IOMMU_RESV_SW_MSI] = "sw_msi",
 };
 
+/*
+ * An attribute given twice on one line (tok[2..i-1] against tok[i]) is
+ * refused: the second would silently win. @repeatable ("resv=", "map=")
+ * may repeat.
+ */
+static int dup_attr(struct wparse *p, char **tok, int i, const char *repeatable)
+{
+	size_t kl = strcspn(tok[i], "=");
+	int j;
+
+	if (tok[i][kl] == '=')
+		kl++;
+	if (repeatable && !strncmp(tok[i], repeatable, kl) &&
+	    strlen(repeatable) == kl)
+		return 0;
+	for (j = 2; j < i; j++)
+		if (!strncmp(tok[j], tok[i], kl) &&
+		    (tok[j][kl] == '\0' || tok[j][kl - 1] == '=' ||
+		     tok[j][kl] == '='))
+			return werr(p, "attribute '%.*s' given twice",
+				    (int)(tok[i][kl - 1] == '=' ? kl - 1 : kl),
+				    tok[i]);
+	return 0;
+}
+
 static int parse_device(struct wparse *p, struct world_spec *spec,
 			char **tok, int ntok)
 {
@@ -192,6 +217,8 @@ static int parse_device(struct wparse *p, struct world_spec *spec,
 	for (i = 2; i < ntok; i++) {
 		char *t = tok[i];
 
+		if (dup_attr(p, tok, i, "resv="))
+			return -1;
 		if (!strncmp(t, "group=", 6)) {
 			have_group = true;
 			if (!strcmp(t + 6, "none")) {
@@ -311,6 +338,8 @@ static int parse_ctx(struct wparse *p, struct world_spec *spec, char **tok,
 	if (name_taken(spec, c->name))
 		return werr(p, "name '%s' already used", c->name);
 	for (i = 2; i < ntok; i++) {
+		if (dup_attr(p, tok, i, "map="))
+			return -1;
 		if (!strcmp(tok[i], "ioas")) {
 			c->ioas = 1;
 		} else if (!strncmp(tok[i], "ioas=", 5)) {
@@ -341,6 +370,16 @@ static int parse_ctx(struct wparse *p, struct world_spec *spec, char **tok,
 	}
 	if (c->nr_maps && !c->ioas)
 		return werr(p, "ctx %s: map= needs ioas", c->name);
+	for (i = 1; i < (int)c->nr_maps; i++) {
+		const struct w_map *a = &c->maps[0], *b = &c->maps[i];
+		int j;
+
+		for (j = 0; j < i; j++, a++)
+			if (a->start < b->start + b->length &&
+			    b->start < a->start + a->length)
+				return werr(p, "ctx %s: map= ranges overlap",
+					    c->name);
+	}
 	spec->nr_ctxs++;
 	return 0;
 }

@@ -377,6 +377,24 @@ then
 	fi
 fi
 
+# minimise: a file that does not show its expect line has nothing to keep
+printf 'world default\nexpect leak nowhere:kzalloc\nbind d0 c0\n' \
+	>"$tmp/rdir/nomin.repro"
+if run "minimise of a non-reproducing file" 1 "$B" minimise \
+	"$tmp/rdir/nomin.repro"; then
+	if grep -q "does not reproduce" "$tmp/err"; then
+		ok "minimise refuses a file that does not reproduce (exit 1)"
+	else
+		bad "minimise: no 'does not reproduce' message"
+		show "$tmp/err"
+	fi
+fi
+# encode: a reproducer the byte form cannot express is bad input (exit 2)
+printf 'world default\nioas-alloc c0\n' >"$tmp/rdir/noenc.repro"
+run "encode of a text-only operation" 2 "$B" encode --hex \
+	"$tmp/rdir/noenc.repro" &&
+	ok "encode refuses what the byte form cannot express (exit 2)"
+
 # worlds/default.world is the built-in default world, word for word
 if "$B" worlds default | diff -q - worlds/default.world >/dev/null; then
 	ok "worlds/default.world is the built-in default world"
