@@ -490,6 +490,55 @@ char *canon_text(void)
 /* ------------------------------------------------------------- findings */
 
 /*
+ * A report title as syzbot and the kernel print them ("memory leak in
+ * F", "WARNING in F", "BUG: kernel NULL pointer dereference in F"),
+ * F being the function of the finding's site. A maintainer triages by it.
+ */
+void check_title(const struct bfinding *f, char *buf, size_t len)
+{
+	char func[96];
+	const char *colon = strchr(f->sig, ' ');
+
+	snprintf(func, sizeof(func), "%.95s", colon ? colon + 1 : f->sig);
+	/* a site without "func:what" (an id, a group) has no kernel report */
+	if (!strchr(func, ':')) {
+		snprintf(buf, len, "bindsim: %s", f->sig);
+		return;
+	}
+	func[strcspn(func, ":")] = '\0';
+	switch (f->kind) {
+	case SIM_F_LEAK:
+		snprintf(buf, len, "memory leak in %s", func);
+		break;
+	case SIM_F_WARN:
+		snprintf(buf, len, "WARNING in %s", func);
+		break;
+	case SIM_F_OOPS:
+		snprintf(buf, len, "%s in %s",
+			 strstr(f->msg, "NULL") ?
+			 "BUG: kernel NULL pointer dereference" :
+			 strstr(f->msg, "free") ?
+			 "KASAN: use-after-free Read" :
+			 "BUG: unable to handle page fault", func);
+		break;
+	case SIM_F_REFCOUNT:
+		snprintf(buf, len, "WARNING: refcount bug in %s", func);
+		break;
+	case SIM_F_LOCK:
+		snprintf(buf, len, "WARNING: locking bug in %s", func);
+		break;
+	case SIM_F_DOUBLE_FREE:
+		snprintf(buf, len, "KASAN: double-free or invalid-free in %s",
+			 func);
+		break;
+	default:
+		/* no kernel report: bindsim's own judgement */
+		snprintf(buf, len, "bindsim: %s", f->sig);
+		break;
+	}
+}
+
+/*
  * What a leaked block is: its census tag, or for an untagged iommufd
  * object (the tree's _iommufd_object_alloc() uses plain kzalloc) the
  * struct its object header says it is.

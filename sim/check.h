@@ -65,5 +65,7 @@ void check_add(struct check_result *out, enum sim_finding_kind kind,
 /* Move the shims' recorded findings into @out (and clear them). */
 void check_collect_shim(struct check_result *out, const char *phase);
 bool check_has_sig(const struct check_result *r, const char *sig);
+/* The kernel-style report title of a finding ("memory leak in F"). */
+void check_title(const struct bfinding *f, char *buf, size_t len);
 
 #endif

@@ -535,6 +535,12 @@ static void trace_faults(FILE *t, const struct op_fault *want)
 		fprintf(t, "   %s %2u %-44s %s:%d\n",
 			sim_fault_was_injected(k) ? "*" : " ", k, name,
 			s ? s->file : "?", s ? s->line : 0);
+		/* as the kernel logs an injection (fail_nth with verbose) */
+		if (sim_fault_was_injected(k))
+			fprintf(t, "        FAULT_INJECTION: forcing a failure."
+				" name %s, at %s:%d %s()\n", name,
+				s ? s->file : "?", s ? s->line : 0,
+				s ? s->func : "?");
 	}
 	if (want && want->site[0] && want->ordinal &&
 	    !sim_fault_was_injected(want->ordinal))
@@ -553,9 +559,11 @@ static void trace_findings(FILE *t, const struct check_result *cr,
 
 	for (i = from; t && i < cr->nr; i++) {
 		const struct bfinding *f = &cr->f[i];
+		char title[160];
 
-		fprintf(t, "BUG: %s\n  %s\n  at %s\n", f->sig, f->msg,
-			f->where);
+		check_title(f, title, sizeof(title));
+		fprintf(t, "BUG: %s\n  report: %s\n  %s\n  at %s\n", f->sig,
+			title, f->msg, f->where);
 		if (f->alloc[0])
 			fprintf(t, "  %s\n", f->alloc);
 		fprintf(t, "  found by: %s\n", phase);
