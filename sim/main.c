@@ -127,11 +127,13 @@ static void print_finding(const struct explore_sink *k,
 			  const struct explore_finding *ef, const char *path)
 {
 	const char *p = k->prefix;
-	char buf[OP_TEXT];
+	char buf[OP_TEXT], title[160];
 	unsigned int i;
 
-	printf("%s\n%sBUG: %s\n%s  %s\n%s  at %s\n", *p ? "#" : "", p,
-	       ef->f.sig, p, ef->f.msg, p, ef->f.where);
+	check_title(&ef->f, title, sizeof(title));
+	printf("%s\n%sBUG: %s\n%s  report: %s\n%s  %s\n%s  at %s\n",
+	       *p ? "#" : "", p, ef->f.sig, p, title, p, ef->f.msg, p,
+	       ef->f.where);
 	if (ef->f.alloc[0])
 		printf("%s  %s\n", p, ef->f.alloc);
 	printf("%s  first seen after %.2f s; reproducer (boot %u):\n", p,
