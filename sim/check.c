@@ -7,6 +7,7 @@
  * states compare equal exactly when nothing a user or the kernel could
  * observe differs, whatever the heap layout.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1543,8 +1544,20 @@ static void check_vfio_gate(struct check_result *out, struct world *w)
 void check_state(struct check_result *out)
 {
 	struct world *w = world_get();
+	static sigjmp_buf env;
 	unsigned int c;
 
+	/*
+	 * The checks read the state raw. A state so broken that reading it
+	 * faults (a freed or wild pointer the operation left behind) is an
+	 * oops finding, under the same trap as the operations, never a crash.
+	 */
+	if (sigsetjmp(env, 0)) {
+		sim_oops_arm(NULL);
+		check_collect_shim(out, "(while checking the state)");
+		return;
+	}
+	sim_oops_arm(&env);
 	for (c = 0; c < w->spec->nr_ctxs; c++)
 		if (w->alive[c]) {
 			check_ctx(out, w, c);
@@ -1553,6 +1566,7 @@ void check_state(struct check_result *out)
 		}
 	check_groups(out, w);
 	check_vfio_gate(out, w);
+	sim_oops_arm(NULL);
 }
 
 /* ------------------------------------------------------------- teardown */

@@ -126,6 +126,41 @@ static void assert_op_equal(const struct op *a, const struct op *b)
 	assert_int_equal(a->len, b->len);
 }
 
+/*
+ * A state so broken that reading it faults (here an idev whose igroup
+ * points nowhere) is an oops finding of the state checks, not a crash.
+ */
+static void test_check_state_survives_a_wild_pointer(void **state)
+{
+	struct check_result *cr = calloc(1, sizeof(*cr));
+	struct iommufd_device *idev;
+	struct op_fault f;
+	struct op_result res;
+	struct op op;
+	char err[256];
+	unsigned int i;
+	bool oops = false;
+
+	(void)state;
+	assert_non_null(cr);
+	load_default(&default_spec);
+	assert_int_equal(world_boot(&default_spec, 0), 0);
+	assert_int_equal(op_parse(&default_spec, "bind d0 c0", &op, &f, err,
+				  sizeof(err)), 0);
+	sim_transient_reset();
+	op_run(&op, &f, &res);
+	assert_int_equal(res.ret, 0);
+	idev = world_get()->vdev[0].iommufd_device;
+	assert_non_null(idev);
+	idev->igroup = (struct iommufd_group *)(uintptr_t)0x10;
+	sim_transient_reset();
+	check_state(cr);
+	for (i = 0; i < cr->nr; i++)
+		oops |= cr->f[i].kind == SIM_F_OOPS;
+	assert_true(oops);
+	free(cr);
+}
+
 /* This binary's target says what it is (bindsim version prints it). */
 static void test_target_describe(void **state)
 {
@@ -1258,6 +1293,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_target_describe),
+		cmocka_unit_test(test_check_state_survives_a_wild_pointer),
 		cmocka_unit_test_setup_teardown(test_op_text_round_trip, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_op_text_variants, setup,
