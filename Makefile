@@ -45,7 +45,7 @@ BINDSIM := $(B)/bindsim
 # Gates that `make check` runs after the unit tests (mk/*.mk add more).
 CHECK_TARGETS := check-unit check-explore
 
-.PHONY: all check check-ktap test-run check-unit check-explore explore help clean
+.PHONY: all check check-ktap test-run check-unit check-explore explore help man clean
 
 all: $(BINDSIM) $(TEST_BINS)
 
@@ -129,9 +129,15 @@ help:
 	@echo "                    coverage), then 'check: N passed, M failed'"
 	@echo "make check KTAP=1   the same as KTAP (also: make check-ktap)"
 	@echo "make check JUNIT=D  also JUnit XML files in D"
+	@echo "make man            build/bindsim.1 (man -l build/bindsim.1)"
 	@echo "make clean          remove build/"
 	@for f in $(sort $(wildcard mk/*.mk)); do \
 		sed -n 's/^## \{0,1\}//p' $$f; done
+
+# the manual page, from the same table as 'bindsim help'
+man: $(BINDSIM)
+	$(BINDSIM) help --man >build/bindsim.1.tmp && \
+		mv build/bindsim.1.tmp build/bindsim.1
 
 clean:
 	rm -rf build

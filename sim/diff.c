@@ -154,8 +154,13 @@ int diff_serve(void)
 
 		trim(line);
 		if (!strncmp(line, "world ", 6)) {
-			have_world = !world_load(line + 6, &spec, err,
+			/* stdin is this protocol: no world from it */
+			have_world = strcmp(line + 6, "-") &&
+				     !world_load(line + 6, &spec, err,
 						 sizeof(err));
+			if (!strcmp(line + 6, "-"))
+				snprintf(err, sizeof(err), "world '-' is "
+					 "not a file");
 			if (have_world)
 				reply("ok %s\n", target_kind);
 			else

@@ -53,9 +53,10 @@ static struct fuzz_world fuzz_worlds[FUZZ_NR_WORLDS] = {
 static int worlds_state;	/* 0 not tried, 1 loaded, -1 failed */
 static char worlds_err[320];
 
+/* up to @max bytes of @path ("-": standard input), NUL-terminated */
 static char *read_file(const char *path, size_t max, size_t *lenp)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	char *buf;
 	size_t len;
 
@@ -68,11 +69,13 @@ static char *read_file(const char *path, size_t max, size_t *lenp)
 	}
 	len = fread(buf, 1, max, f);
 	if (ferror(f)) {
-		fclose(f);
+		if (f != stdin)
+			fclose(f);
 		free(buf);
 		return NULL;
 	}
-	fclose(f);
+	if (f != stdin)
+		fclose(f);
 	buf[len] = 0;
 	if (lenp)
 		*lenp = len;
@@ -459,7 +462,7 @@ static int cmd_encode(int argc, char **argv)
 			outp = argv[++a];
 		else if (!strcmp(argv[a], "--hex"))
 			hex = true;
-		else if (argv[a][0] == '-' || file)
+		else if (sim_is_option(argv[a]) || file)
 			return usage_error("unexpected argument", argv[a]);
 		else
 			file = argv[a];
@@ -477,7 +480,7 @@ static int cmd_encode(int argc, char **argv)
 	repro_free(&r);
 	if (n < 0) {
 		/* not expressible in the byte form: bad input for encode */
-		fprintf(stderr, "bindsim: %s: %s\n", file, err);
+		fprintf(stderr, "bindsim: %s: %s\n", sim_input_name(file), err);
 		return 2;
 	}
 	if (outp && !(f = fopen(outp, "wb"))) {
@@ -506,30 +509,30 @@ static int cmd_decode(int argc, char **argv)
 	size_t len;
 	char *data;
 
-	if (argc != 1 || argv[0][0] == '-')
+	if (argc != 1 || sim_is_option(argv[0]))
 		return usage_error("decode takes one FILE", NULL);
 	data = read_file(argv[0], FUZZ_MAX_BYTES, &len);
 	if (!data) {
-		fprintf(stderr, "bindsim: cannot read %s\n", argv[0]);
+		fprintf(stderr, "bindsim: cannot read %s\n", sim_input_name(argv[0]));
 		return 2;
 	}
 	cr = malloc(sizeof(*cr));
 	if (!cr || fuzz_bytes_to_repro((u8 *)data, len, &r)) {
-		fprintf(stderr, "bindsim: %s: empty input\n", argv[0]);
+		fprintf(stderr, "bindsim: %s: empty input\n", sim_input_name(argv[0]));
 		free(cr);
 		free(data);
 		return 2;
 	}
 	free(data);
 	if (repro_run(&r, NULL, cr)) {
-		fprintf(stderr, "bindsim: %s: world does not boot\n", argv[0]);
+		fprintf(stderr, "bindsim: %s: world does not boot\n", sim_input_name(argv[0]));
 		repro_free(&r);
 		free(cr);
 		return 2;
 	}
 	if (cr->nr)
 		snprintf(r.expect, sizeof(r.expect), "%s", cr->f[0].sig);
-	printf("# decoded from %s by bindsim decode\n", argv[0]);
+	printf("# decoded from %s by bindsim decode\n", sim_input_name(argv[0]));
 	repro_write(stdout, &r, cr->nr ? &cr->f[0] : NULL);
 	repro_free(&r);
 	free(cr);

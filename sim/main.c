@@ -4,6 +4,7 @@
  * Exit codes: 0 clean or as expected, 1 findings or mismatch, 2 bad input.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,47 +17,216 @@
 #include "selftest_gen.h"
 #include "target.h"
 
-static const char usage[] =
-	"usage: bindsim COMMAND [OPTIONS]\n"
-	"\n"
-	"commands:\n"
-	"  explore [--world FILE|default] [--depth N | --closure]\n"
-	"          [--shard I/N] [--max-findings N] [--stop-on KIND]\n"
-	"          [--no-faults] [--json | --ktap] [--out DIR] [--progress]\n"
-	"          [--sites] [--max-states N] [--max-memory MIB]\n"
-	"          [--time-limit SECS]\n"
-	"      walk every operation sequence of the world, failing every\n"
-	"      fault point; each finding is printed and its minimised\n"
-	"      reproducer written to DIR when first seen. A world file is\n"
-	"      capped at 2000000 states and 8192 MiB unless given (0: no\n"
-	"      cap); the built-in world is not. SIGINT/SIGTERM, a cap or the\n"
-	"      time limit end the walk with 'closure false' and the reason.\n"
-	"      Exit 0 clean, 1 findings, 2 bad input, 3 stopped early with\n"
-	"      no finding (not a closure), 4 out of memory\n"
-	"  replay FILE [--json] [--state]  re-run a reproducer and print its\n"
-	"                            trace (--state: the state after every\n"
-	"                            step); exit 0 when it shows its 'expect'\n"
-	"                            line and every assertion holds\n"
-	"  state FILE [--json]       replay, then print the state view\n"
-	"  minimise FILE [-o OUT]    shrink a reproducer, keeping its finding\n"
-	"  to-cmocka FILE            print a CMocka regression test for it\n"
-	"  to-selftest FILE          print it as a program for the booted\n"
-	"                            kernel (make confirm); exit 3: not\n"
-	"                            expressible there, and why\n"
-	"  ops                       the operation vocabulary\n"
-	"  worlds [NAME]             built-in worlds (print one with NAME)\n"
-	"  sites                     every fault site in this binary\n"
-	"  encode FILE [-o OUT|--hex] | decode FILE | fuzz-import DIR [--out D]\n"
-	"                            fuzzer byte form (see fuzz/README.md)\n"
-	"  diff --peer BIN [--world FILE|default] [--depth N | --closure]\n"
-	"       [--abstractions FILE] [--out DIR] [--sigs]\n"
-	"      run this binary's target and BIN's (another bindsim) in lock\n"
-	"      step; exit 1 on a divergence not listed in FILE\n"
-	"  serve                     the peer side of diff (stdin/stdout)\n"
-	"  version                   revision, target and the tree compiled\n"
-	"  help                      this text\n"
-	"\n"
-	"This binary is revision '%s' of the %s.\n";
+/* One entry per command: 'help', 'COMMAND --help' and the man page. */
+struct cmd_help {
+	const char *name;
+	const char *args;
+	const char *text;
+};
+
+static const struct cmd_help helps[] = {
+	{ "explore",
+	  "[--world FILE|-|default] [--depth N | --closure] [--shard I/N]\n"
+	  "[--max-findings N] [--stop-on KIND] [--no-faults]\n"
+	  "[--json | --ktap] [--out DIR] [--progress] [--sites]\n"
+	  "[--max-states N] [--max-memory MIB] [--time-limit SECS]",
+	  "Walk every operation sequence of the world, failing every fault\n"
+	  "point; each finding is printed and its minimised reproducer\n"
+	  "written to DIR when first seen. A world file is capped at\n"
+	  "2000000 states and 8192 MiB unless given (0: no cap); the\n"
+	  "built-in world is not. SIGINT/SIGTERM, a cap or the time limit\n"
+	  "end the walk with 'closure false' and the reason. Exit 0 clean,\n"
+	  "1 findings, 2 bad input, 3 stopped early with no finding (not a\n"
+	  "closure), 4 out of memory." },
+	{ "replay", "FILE|- [--json] [--state]",
+	  "Re-run a reproducer and print its trace (--state: the state\n"
+	  "after every step). Exit 0 when it shows its 'expect' line and\n"
+	  "every assertion holds, 1 when not." },
+	{ "state", "FILE|- [--json]",
+	  "Replay a reproducer, then print the state view after its last\n"
+	  "step." },
+	{ "minimise", "FILE|- [-o OUT]",
+	  "Shrink a reproducer, keeping its finding ('minimize' works\n"
+	  "too). Exit 1 if it does not reproduce." },
+	{ "to-cmocka", "FILE|-",
+	  "Print a CMocka regression test for a reproducer." },
+	{ "to-selftest", "FILE|-",
+	  "Print a reproducer as a program for the booted kernel (make\n"
+	  "confirm). Exit 3: not expressible there, and why." },
+	{ "check-world", "FILE|-|default [--print]",
+	  "Parse a world and boot each of its boot lines; with --print,\n"
+	  "print it in normal form. Exit 0 valid, 2 not, with FILE:LINE." },
+	{ "ops", "", "The operation vocabulary." },
+	{ "worlds", "[NAME]",
+	  "The built-in worlds and those under worlds/; print one with\n"
+	  "NAME." },
+	{ "sites", "", "Every fault site in this binary." },
+	{ "encode", "FILE|- [-o OUT | --hex]",
+	  "A reproducer in the fuzzer's byte form (see fuzz/README.md)." },
+	{ "decode", "FILE|-", "A fuzzer input as a reproducer." },
+	{ "fuzz-import", "DIR|FILE... [--out DIR]",
+	  "Replay a fuzzer's findings and write each new signature's\n"
+	  "minimised reproducer." },
+	{ "diff", "--peer BIN [--world FILE|default] [--depth N | --closure]\n"
+	  "[--abstractions FILE] [--out DIR] [--sigs]",
+	  "Run this binary's target and BIN's (another bindsim) in lock\n"
+	  "step. Exit 1 on a divergence not listed in FILE." },
+	{ "serve", "", "The peer side of diff (stdin/stdout)." },
+	{ "version", "", "Revision, target and the tree compiled." },
+	{ "help", "[COMMAND | --man]",
+	  "This text, one command's, or the manual page (roff)." },
+};
+
+static const struct cmd_help *find_help(const char *name)
+{
+	unsigned int i;
+
+	if (!strcmp(name, "minimize"))
+		name = "minimise";
+	for (i = 0; i < ARRAY_SIZE(helps); i++)
+		if (!strcmp(helps[i].name, name))
+			return &helps[i];
+	return NULL;
+}
+
+/* the end of @s's first line: its '\n' or its NUL */
+static const char *line_end(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+
+	return nl ? nl : s + strlen(s);
+}
+
+/* @text with every line indented by @indent spaces */
+static void put_indented(const char *text, int indent)
+{
+	while (*text) {
+		const char *nl = line_end(text);
+
+		printf("%*s%.*s\n", indent, "", (int)(nl - text), text);
+		text = *nl ? nl + 1 : nl;
+	}
+}
+
+static void print_cmd_help(const struct cmd_help *h)
+{
+	const char *args = h->args, *nl;
+	int w = (int)strlen(h->name) + 9;
+
+	nl = line_end(args);
+	printf("bindsim %s%s%.*s\n", h->name, *args ? " " : "",
+	       (int)(nl - args), args);
+	if (*nl)
+		put_indented(nl + 1, w);
+	put_indented(h->text, 4);
+}
+
+static void print_usage(void)
+{
+	unsigned int i;
+
+	printf("usage: bindsim COMMAND [OPTIONS]    "
+	       "(bindsim COMMAND --help: one command)\n\n");
+	for (i = 0; i < ARRAY_SIZE(helps); i++) {
+		print_cmd_help(&helps[i]);
+		printf("\n");
+	}
+	printf("FILE may be '-' for standard input where shown. Exit "
+	       "codes: 0 clean or as\nexpected, 1 findings or mismatch, "
+	       "2 bad input.\n\n"
+	       "This binary is revision '%s' of the %s.\n",
+	       bindsim_revision(), target_kind);
+}
+
+/* roff text: a leading '.' or '\'' and every backslash escaped */
+static void put_roff(const char *s)
+{
+	bool bol = true;
+
+	for (; *s; s++) {
+		if (bol && (*s == '.' || *s == '\''))
+			fputs("\\&", stdout);
+		if (*s == '\\')
+			fputs("\\e", stdout);
+		else if (*s == '-')
+			fputs("\\-", stdout);
+		else
+			putchar(*s);
+		bol = *s == '\n';
+	}
+}
+
+/* bindsim help --man: the manual page, from the same table */
+static void print_man(void)
+{
+	unsigned int i;
+
+	printf(".\\\" SPDX-License-Identifier: GPL-2.0-only\n"
+	       ".\\\" generated by 'bindsim help --man'\n"
+	       ".TH BINDSIM 1 \"\" \"bindsim %s\" \"User Commands\"\n"
+	       ".SH NAME\nbindsim \\- explore, replay and minimise iommufd "
+	       "device bind scenarios\n"
+	       ".SH SYNOPSIS\n.B bindsim\n.I COMMAND\n[\\fIOPTIONS\\fR]\n"
+	       ".SH DESCRIPTION\nbindsim runs the iommufd device bind, "
+	       "attach, detach and replace logic in user space against a "
+	       "simulated kernel. It explores every operation sequence of "
+	       "a small world of devices, fails every fallible call in "
+	       "turn, checks invariants after every step, and writes each "
+	       "finding as a minimised, replayable reproducer.\n"
+	       "This binary is revision\n.B %s\nof the %s.\n"
+	       ".SH COMMANDS\n", bindsim_revision(), bindsim_revision(),
+	       target_kind);
+	for (i = 0; i < ARRAY_SIZE(helps); i++) {
+		const char *a;
+
+		printf(".TP\n.B %s", helps[i].name);
+		if (*helps[i].args) {
+			fputs(" ", stdout);
+			/* synopsis on one line */
+			for (a = helps[i].args; *a; a++) {
+				char c[2] = { *a == '\n' ? ' ' : *a, 0 };
+
+				put_roff(c);
+			}
+		}
+		printf("\n");
+		put_roff(helps[i].text);
+		printf("\n");
+	}
+	printf(".SH \"EXIT STATUS\"\n0: clean or as expected.\n.br\n"
+	       "1: findings, or a reproducer that does not show its "
+	       "expect line.\n.br\n2: bad input: a malformed world, "
+	       "reproducer or option, an out-of-range id.\n.br\n"
+	       "3: explore stopped early with no finding; to-selftest: not "
+	       "expressible.\n.br\n4: explore ran out of memory.\n"
+	       ".SH FILES\n.TP\n.I worlds/*.world\nworld files found by "
+	       "name\n.TP\n.I tests/repro/*.repro\nreproducers of known "
+	       "findings\n"
+	       ".SH \"SEE ALSO\"\nREADME.md and fuzz/README.md in the source "
+	       "tree.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct cmd_help *h;
+
+	if (argc == 0) {
+		print_usage();
+		return 0;
+	}
+	if (argc == 1 && !strcmp(argv[0], "--man")) {
+		print_man();
+		return 0;
+	}
+	h = argc == 1 ? find_help(argv[0]) : NULL;
+	if (!h) {
+		fprintf(stderr, "bindsim: help: unknown command%s%s\n",
+			argc ? " " : "", argc ? argv[0] : "");
+		return 2;
+	}
+	print_cmd_help(h);
+	return 0;
+}
 
 static int die_usage(const char *msg, const char *arg)
 {
@@ -279,9 +449,6 @@ static int cmd_explore(int argc, char **argv)
 		} else if (!strcmp(argv[a], "--out") && v) {
 			out = v;
 			a++;
-		} else if (!strcmp(argv[a], "--help")) {
-			printf(usage, bindsim_revision(), target_kind);
-			return 0;
 		} else {
 			return die_usage("unknown or incomplete option",
 					 argv[a]);
@@ -469,7 +636,7 @@ static int load_repro(const char *path, struct repro *r, bool check_rev)
 	if (check_rev && r->rev[0] && strcmp(r->rev, bindsim_revision())) {
 		fprintf(stderr, "bindsim: %s: reproducer is for revision '%s' "
 			"but this binary is '%s' (use build/rev/%s/bindsim)\n",
-			path, r->rev, bindsim_revision(), r->rev);
+			sim_input_name(path), r->rev, bindsim_revision(), r->rev);
 		repro_free(r);
 		return 2;
 	}
@@ -493,7 +660,7 @@ static int cmd_replay_or_state(int argc, char **argv, bool state_cmd)
 			json = true;
 		else if (!strcmp(argv[a], "--state") && !state_cmd)
 			state = true;
-		else if (argv[a][0] == '-' || file)
+		else if (sim_is_option(argv[a]) || file)
 			return die_usage("unexpected argument", argv[a]);
 		else
 			file = argv[a];
@@ -508,7 +675,7 @@ static int cmd_replay_or_state(int argc, char **argv, bool state_cmd)
 	r.trace_final_state = state_cmd;
 	out = calloc(1, sizeof(*out));
 	if (!out || repro_run(&r, json ? NULL : stdout, out)) {
-		fprintf(stderr, "bindsim: %s: world does not boot\n", file);
+		fprintf(stderr, "bindsim: %s: world does not boot\n", sim_input_name(file));
 		repro_free(&r);
 		free(out);
 		return 2;
@@ -519,7 +686,7 @@ static int cmd_replay_or_state(int argc, char **argv, bool state_cmd)
 		char *text = state || state_cmd ? canon_text() : NULL;
 
 		printf("{\"file\": ");
-		json_str(stdout, file);
+		json_str(stdout, sim_input_name(file));
 		printf(", \"revision\": ");
 		json_str(stdout, r.rev[0] ? r.rev : bindsim_revision());
 		printf(", \"expect\": ");
@@ -555,7 +722,7 @@ static int cmd_replay_or_state(int argc, char **argv, bool state_cmd)
 	/* a reproducer whose fault never fires is stale: not reproduced */
 	if (repro_last_missed_faults()) {
 		fprintf(stderr, "bindsim: %s: %u step(s) asked for a fault that "
-			"was not injected\n", file, repro_last_missed_faults());
+			"was not injected\n", sim_input_name(file), repro_last_missed_faults());
 		ok = false;
 	}
 	repro_free(&r);
@@ -574,7 +741,7 @@ static int cmd_minimise(int argc, char **argv)
 	for (a = 0; a < argc; a++) {
 		if (!strcmp(argv[a], "-o") && a + 1 < argc)
 			outp = argv[++a];
-		else if (argv[a][0] == '-' || file)
+		else if (sim_is_option(argv[a]) || file)
 			return die_usage("unexpected argument", argv[a]);
 		else
 			file = argv[a];
@@ -587,7 +754,7 @@ static int cmd_minimise(int argc, char **argv)
 	/* nothing to keep: a file that does not show its expect line */
 	if (strcmp(r.expect, "clean") && !repro_reproduces(&r)) {
 		fprintf(stderr, "bindsim: %s: does not reproduce '%s': nothing "
-			"to minimise\n", file, r.expect);
+			"to minimise\n", sim_input_name(file), r.expect);
 		repro_free(&r);
 		return 1;
 	}
@@ -614,7 +781,7 @@ static int cmd_to_cmocka(int argc, char **argv)
 	char *text;
 	int rc;
 
-	if (argc != 1 || argv[0][0] == '-')
+	if (argc != 1 || sim_is_option(argv[0]))
 		return die_usage("to-cmocka takes one FILE", NULL);
 	rc = load_repro(argv[0], &r, false);
 	if (rc)
@@ -660,16 +827,93 @@ static int cmd_ops(void)
 
 static int cmd_worlds(int argc, char **argv)
 {
+	struct dirent **ents;
+	int n, i;
+
 	if (argc == 0) {
 		printf("default    built-in: every device category, two "
-		       "contexts\n(any world file: see worlds/)\n");
+		       "contexts\n");
+		/* sorted: the same listing on every machine */
+		n = scandir("worlds", &ents, NULL, alphasort);
+		for (i = 0; i < n; i++) {
+			const char *e = ents[i]->d_name;
+			size_t l = strlen(e);
+
+			if (l > 6 && !strcmp(e + l - 6, ".world"))
+				printf("worlds/%s\n", e);
+			free(ents[i]);
+		}
+		if (n >= 0)
+			free(ents);
 		return 0;
 	}
-	if (!strcmp(argv[0], "default")) {
+	if (argc == 1 && !strcmp(argv[0], "default")) {
 		fputs(world_default_text, stdout);
 		return 0;
 	}
 	return die_usage("unknown world", argv[0]);
+}
+
+/*
+ * check-world FILE [--print]: a world parses and every boot line boots.
+ * What each boot registers with VFIO is printed, since a noiommu device
+ * registers only where the boot opts in.
+ */
+static int cmd_check_world(int argc, char **argv)
+{
+	const char *file = NULL;
+	struct world_spec spec;
+	bool print = false;
+	unsigned int b, i;
+	char err[400];
+	int a;
+
+	for (a = 0; a < argc; a++) {
+		if (!strcmp(argv[a], "--print"))
+			print = true;
+		else if (sim_is_option(argv[a]) || file)
+			return die_usage("unexpected argument", argv[a]);
+		else
+			file = argv[a];
+	}
+	if (!file)
+		return die_usage("check-world needs a FILE", NULL);
+	if (world_load(file, &spec, err, sizeof(err))) {
+		fprintf(stderr, "bindsim: %s\n", err);
+		return 2;
+	}
+	for (b = 0; b < spec.nr_boots; b++) {
+		const struct world *w;
+		int rc = world_boot(&spec, b);
+
+		if (rc) {
+			fprintf(stderr, "bindsim: %s: boot %u does not boot "
+				"(%s)\n", sim_input_name(file), b,
+				errno_name(rc));
+			return 2;
+		}
+		w = sim_kernel()->world;
+		printf("boot %u: vfio", b);
+		for (i = 0; i < spec.nr_devs; i++)
+			if (spec.devs[i].driver == W_DRV_VFIO &&
+			    w->vdev[i].registered)
+				printf(" %s%s", spec.devs[i].name,
+				       w->vdev[i].noiommu ? "(noiommu)" : "");
+		printf("\n");
+	}
+	if (print) {
+		char *text = malloc(1 << 16);
+
+		if (!text)
+			return 2;
+		world_format(&spec, text, 1 << 16);
+		fputs(text, stdout);
+		free(text);
+	}
+	printf("world %s: %u devices, %u contexts, %u groups, %u boots: "
+	       "valid\n", spec.name, spec.nr_devs, spec.nr_ctxs,
+	       spec.nr_groups, spec.nr_boots);
+	return 0;
 }
 
 /*
@@ -791,6 +1035,9 @@ static int cmd_diff(int argc, char **argv)
 	}
 	if (!peer)
 		return die_usage("diff needs --peer BINARY", NULL);
+	/* the peer is sent the world's path, not its text */
+	if (!strcmp(world, "-"))
+		return die_usage("diff --world needs a file, not '-'", NULL);
 	if (access(peer, X_OK))
 		return die_usage("not an executable:", peer);
 	if (world_load(world, &spec, err, sizeof(err))) {
@@ -883,10 +1130,13 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return die_usage("missing command", NULL);
 	cmd = argv[1];
-	if (argc > 2 && !strcmp(argv[2], "--help") &&
-	    strcmp(cmd, "explore")) {
-		printf(usage, bindsim_revision(), target_kind);
-		return 0;
+	/* COMMAND --help or -h anywhere: that command's help */
+	if (find_help(cmd)) {
+		int a;
+
+		for (a = 2; a < argc; a++)
+			if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h"))
+				return cmd_help(1, &argv[1]);
 	}
 	if (!strcmp(cmd, "explore"))
 		return cmd_explore(argc - 2, argv + 2);
@@ -906,6 +1156,8 @@ int main(int argc, char **argv)
 		return cmd_worlds(argc - 2, argv + 2);
 	if (!strcmp(cmd, "sites"))
 		return cmd_sites();
+	if (!strcmp(cmd, "check-world"))
+		return cmd_check_world(argc - 2, argv + 2);
 	if (!strcmp(cmd, "diff"))
 		return cmd_diff(argc - 2, argv + 2);
 	if (!strcmp(cmd, "serve"))
@@ -917,10 +1169,9 @@ int main(int argc, char **argv)
 		       target_describe());
 		return 0;
 	}
-	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
-	    !strcmp(cmd, "-h")) {
-		printf(usage, bindsim_revision(), target_kind);
-		return 0;
-	}
+	if (!strcmp(cmd, "help"))
+		return cmd_help(argc - 2, argv + 2);
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+		return cmd_help(0, NULL);
 	return die_usage("unknown command", cmd);
 }

@@ -89,6 +89,11 @@ static int repro_world(struct repro *r, const char *name, char *err,
 
 	if (r->world_text)
 		return world_parse(r->world_text, name, &r->spec, err, len);
+	/* only the command line may name standard input */
+	if (!strcmp(r->world_name, "-")) {
+		snprintf(err, len, "%s: world '-' is not a file", name);
+		return -1;
+	}
 	if (!world_load(r->world_name, &r->spec, err, len))
 		return 0;
 	if (r->world_name[0] == '/')
@@ -399,7 +404,7 @@ int repro_parse_file(const char *path, struct repro *r, char *err,
 	text = sim_read_text_file(path, err, errlen);
 	if (!text)
 		return -1;
-	rc = repro_parse(text, path, r, err, errlen);
+	rc = repro_parse(text, sim_input_name(path), r, err, errlen);
 	free(text);
 	return rc;
 }

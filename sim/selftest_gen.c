@@ -263,7 +263,7 @@ int selftest_gen_main(int argc, char **argv)
 	char err[400];
 	int rc = 0;
 
-	if (argc != 1 || argv[0][0] == '-') {
+	if (argc != 1 || sim_is_option(argv[0])) {
 		fprintf(stderr, "bindsim: to-selftest takes one FILE\n");
 		return 2;
 	}
@@ -273,7 +273,7 @@ int selftest_gen_main(int argc, char **argv)
 	}
 	if (r.rev[0] && strcmp(r.rev, bindsim_revision())) {
 		fprintf(stderr, "bindsim: %s: reproducer is for revision '%s' but this binary is '%s' (its return codes would not be the revision's)\n",
-			argv[0], r.rev, bindsim_revision());
+			sim_input_name(argv[0]), r.rev, bindsim_revision());
 		repro_free(&r);
 		return 2;
 	}
@@ -285,7 +285,7 @@ int selftest_gen_main(int argc, char **argv)
 	g->r = &r;
 	if (!check_steps(g) || !assign_slots(g)) {
 		fprintf(stderr, "to-selftest: %s: not expressible: %s\n",
-			argv[0], g->why);
+			sim_input_name(argv[0]), g->why);
 		rc = 3;
 	} else {
 		expectations(g);

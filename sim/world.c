@@ -540,12 +540,59 @@ int world_parse(const char *text, const char *name, struct world_spec *spec,
 	return 0;
 }
 
+/*
+ * "-": standard input, read once (up to 1 MiB) and kept, since a command
+ * may read its FILE twice (to-cmocka embeds the text it replays).
+ */
+static char *read_stdin_once(char *err, size_t errlen)
+{
+	static char *kept;
+	static size_t kept_len;
+	static bool done;
+	size_t cap = 1 << 20, n;
+
+	if (!done) {
+		done = true;
+		kept = malloc(cap + 1);
+		if (!kept) {
+			snprintf(err, errlen, "<stdin>: out of memory");
+			return NULL;
+		}
+		n = fread(kept, 1, cap + 1, stdin);
+		if (ferror(stdin) || n > cap) {
+			free(kept);
+			kept = NULL;
+			snprintf(err, errlen, "<stdin>: %s", n > cap ?
+				 "larger than 1 MiB" : "read error");
+			return NULL;
+		}
+		kept[n] = 0;
+		kept_len = n;
+	}
+	if (!kept) {
+		snprintf(err, errlen, "<stdin>: unreadable");
+		return NULL;
+	}
+	if (strlen(kept) != kept_len) {
+		snprintf(err, errlen, "<stdin>:1: input contains a NUL byte");
+		return NULL;
+	}
+	return strdup(kept);
+}
+
+const char *sim_input_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "<stdin>";
+}
+
 char *sim_read_text_file(const char *path, char *err, size_t errlen)
 {
 	char *text;
 	long size;
 	FILE *f;
 
+	if (!strcmp(path, "-"))
+		return read_stdin_once(err, errlen);
 	f = fopen(path, "r");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -582,7 +629,7 @@ int world_parse_file(const char *path, struct world_spec *spec, char *err,
 
 	if (!text)
 		return -1;
-	rc = world_parse(text, path, spec, err, errlen);
+	rc = world_parse(text, sim_input_name(path), spec, err, errlen);
 	free(text);
 	return rc;
 }

@@ -98,8 +98,16 @@ int world_parse_file(const char *path, struct world_spec *spec, char *err,
 /*
  * A whole text file (at most 1 MiB, no NUL byte), malloc'd; NULL with
  * "path: reason" in err. Worlds, reproducers and the CLI read through it.
+ * "-" is standard input, read once and kept.
  */
 char *sim_read_text_file(const char *path, char *err, size_t errlen);
+/* An option, not a FILE: "-" alone names standard input. */
+static inline bool sim_is_option(const char *arg)
+{
+	return arg[0] == '-' && arg[1];
+}
+/* The name messages use for @path: "<stdin>" for "-". */
+const char *sim_input_name(const char *path);
 /* The built-in default world, as text (also in worlds/default.world). */
 extern const char world_default_text[];
 /* Load "default", a built-in name, or a file path. */

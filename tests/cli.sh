@@ -112,6 +112,7 @@ for f in tests/bad/*.world; do
 	[ -e "$f" ] || continue
 	# --depth 0 only bounds the damage if a bad world were accepted
 	check_bad "$f" explore --depth 0 --world
+	check_bad "$f" check-world
 	nw=$((nw + 1))
 done
 for f in tests/bad/*.repro; do
@@ -168,6 +169,102 @@ usage 2 "unknown built-in world" worlds nosuch
 usage 0 "help" help
 usage 0 "ops" ops
 usage 0 "sites" sites
+usage 2 "help of an unknown command" help frobnicate
+usage 2 "check-world without a file" check-world
+usage 2 "diff --world - (the peer cannot read our stdin)" \
+	diff --peer "$B" --world -
+
+# ------------------------------------------------- help, stdin, check-world
+
+# every command's --help is its own entry, and 'help' lists them all
+n=0
+for c in explore replay state minimise to-cmocka to-selftest check-world \
+	ops worlds sites encode decode fuzz-import diff serve version; do
+	if ! run "$c --help" 0 "$B" "$c" --help ||
+	   ! head -n1 "$tmp/out" | grep -q "^bindsim $c\b" ||
+	   [ "$(grep -c '^bindsim ' "$tmp/out")" -ne 1 ]; then
+		bad "$c --help: not exactly its own entry"
+		show "$tmp/out"
+		n=$((n + 1))
+	elif ! "$B" help | grep -q "^bindsim $c\b"; then
+		bad "help: no entry for $c"
+		n=$((n + 1))
+	fi
+done
+[ "$n" -eq 0 ] && ok "COMMAND --help: each of 16 commands, one entry"
+if run "help --man" 0 "$B" help --man &&
+   grep -q '^\.TH BINDSIM 1 ' "$tmp/out" &&
+   [ "$(grep -c '^\.TP$' "$tmp/out")" -ge 17 ]; then
+	ok "help --man: a manual page with every command"
+else
+	bad "help --man: no .TH or too few commands"
+fi
+
+# "-" reads standard input, with the same result as the file
+f=tests/repro/reference--bind-eperm-clean.repro
+if "$B" replay "$f" >"$tmp/file.out" 2>&1 &&
+   "$B" replay - <"$f" >"$tmp/stdin.out" 2>&1 &&
+   cmp -s "$tmp/file.out" "$tmp/stdin.out"; then
+	ok "replay -: the same trace and verdict as replay FILE"
+else
+	bad "replay - differs from replay FILE (or failed)"
+fi
+if "$B" to-cmocka "$f" >"$tmp/file.out" 2>&1 &&
+   "$B" to-cmocka - <"$f" >"$tmp/stdin.out" 2>&1 &&
+   cmp -s "$tmp/file.out" "$tmp/stdin.out"; then
+	ok "to-cmocka -: reads stdin once, the same test as from the file"
+else
+	bad "to-cmocka - differs from to-cmocka FILE (or failed)"
+fi
+if "$B" explore --json --depth 2 --world worlds/vfio.world 2>/dev/null |
+	sed 's/"timing": {[^}]*}//; s/"world": "[^"]*"//' >"$tmp/file.out" &&
+   "$B" explore --json --depth 2 --world - <worlds/vfio.world 2>/dev/null |
+	sed 's/"timing": {[^}]*}//; s/"world": "[^"]*"//' >"$tmp/stdin.out" &&
+   cmp -s "$tmp/file.out" "$tmp/stdin.out"; then
+	ok "explore --world -: the same walk as the world file"
+else
+	bad "explore --world - differs from --world FILE (or failed)"
+fi
+printf 'world -\nboot 0\nexpect clean\nbind d0 c0\n' >"$tmp/stdinworld.repro"
+if run "a reproducer naming world -" 2 "$B" replay "$tmp/stdinworld.repro" &&
+   grep -q "world '-' is not a file" "$tmp/err"; then
+	ok "a reproducer cannot name standard input as its world: exit 2"
+fi
+printf 'world default\nboot 0\nbind zz c0\n' | "$B" replay - \
+	>"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 2 ] && grep -q '^bindsim: <stdin>:3: unknown device' "$tmp/err"
+then
+	ok "replay -: a bad line is reported as <stdin>:LINE, exit 2"
+else
+	bad "replay -: bad input not reported as <stdin>:LINE"
+	show "$tmp/err"
+fi
+
+# check-world: every shipped world is valid, and --print is a fixed point
+n=0
+for w in worlds/*.world default; do
+	if ! run "check-world $w" 0 "$B" check-world "$w" --print; then
+		n=$((n + 1))
+		continue
+	fi
+	grep -v '^boot [0-9]*:\|: valid$' "$tmp/out" >"$tmp/p1.world"
+	"$B" check-world - --print <"$tmp/p1.world" 2>/dev/null |
+		grep -v '^boot [0-9]*:\|: valid$' >"$tmp/p2.world"
+	if ! cmp -s "$tmp/p1.world" "$tmp/p2.world"; then
+		bad "check-world $w --print: printing the printed world differs"
+		n=$((n + 1))
+	fi
+done
+[ "$n" -eq 0 ] && ok "check-world: worlds/*.world and default valid, --print a fixed point"
+# a noiommu VFIO device registers only in the boots that opt in
+if run "check-world vfio" 0 "$B" check-world worlds/vfio.world &&
+   grep -q '^boot 1: vfio d0 n0(noiommu)$' "$tmp/out" &&
+   grep -q '^boot 0: vfio d0$' "$tmp/out"; then
+	ok "check-world: n0 registers with VFIO only in the opted-in boot"
+else
+	bad "check-world: VFIO registrations per boot not as the world says"
+	show "$tmp/out"
+fi
 
 # the built-in world as printed is a valid world file
 if run "worlds default" 0 "$B" worlds default; then
