@@ -291,7 +291,7 @@ static void canon_object(struct canon *c, const struct world *w,
 	}
 }
 
-void canon_state(struct canon *c)
+static void canon_read(struct canon *c)
 {
 	const struct world *w = world_get();
 	const struct world_spec *spec = w->spec;
@@ -379,6 +379,25 @@ void canon_state(struct canon *c)
 	cput(c, "census.count", n);
 }
 
+bool canon_state(struct canon *c)
+{
+	static sigjmp_buf env;
+
+	c->broken = false;
+	if (sigsetjmp(env, 0)) {
+		sim_oops_arm(NULL);
+		c->n = 0;
+		c->broken = true;
+		if (c->text)
+			fprintf(c->text, "(the state faulted when read)\n");
+		return false;
+	}
+	sim_oops_arm(&env);
+	canon_read(c);
+	sim_oops_arm(NULL);
+	return true;
+}
+
 /* The hash of the first @len values (@len <= c->n). */
 static u64 canon_hash_len(const struct canon *c, u32 len)
 {
@@ -420,7 +439,7 @@ u64 canon_hash_observable(const struct canon *c)
 
 bool canon_equal(const struct canon *a, const struct canon *b)
 {
-	return a->n == b->n &&
+	return !a->broken && !b->broken && a->n == b->n &&
 	       !memcmp(a->v, b->v, (a->n < CANON_MAX ? a->n : CANON_MAX) *
 			       sizeof(u32));
 }
@@ -481,7 +500,9 @@ char *canon_text(void)
 		return NULL;
 	c->text = open_memstream(&buf, &len);
 	if (c->text) {
-		canon_state(c);
+		/* a view only: its oops, if any, is judged elsewhere */
+		if (!canon_state(c))
+			sim_clear_findings();
 		fclose(c->text);
 	}
 	free(c);
@@ -1049,8 +1070,12 @@ void check_transition(const struct op *op, const struct op_result *res,
 
 		if (after) {
 			after->text = NULL;
-			canon_state(after);
-			if (!canon_equal(before, after)) {
+			if (!canon_state(after))
+				/* the oops reading it is the finding */
+				check_collect_shim(out, "(while reading the "
+						   "state)");
+			else if (!before->broken &&
+				 !canon_equal(before, after)) {
 				char diff[128];
 
 				canon_diff(before, after, diff, sizeof(diff));

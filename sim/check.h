@@ -31,9 +31,15 @@ struct canon {
 	u32 v[CANON_MAX];
 	const char *lab[CANON_MAX];	/* label of each value, for diffs */
 	FILE *text;		/* non-NULL: also write "label value" lines */
+	bool broken;		/* reading the state faulted: equals nothing */
 };
 
-void canon_state(struct canon *c);
+/*
+ * The canonical form of the current state. Reading it runs under the
+ * fault trap: false when it faulted (a wild or freed pointer left in the
+ * state), with the oops finding pending for check_collect_shim().
+ */
+bool canon_state(struct canon *c);
 u64 canon_hash(const struct canon *c);
 u64 canon_hash_observable(const struct canon *c);
 bool canon_equal(const struct canon *a, const struct canon *b);

@@ -65,7 +65,11 @@ static unsigned long long observable_hash(void)
 	if (!diff_canon)
 		return 0;
 	diff_canon->text = NULL;
-	canon_state(diff_canon);
+	/* a state that faults when read has the oops outcome's digest */
+	if (!canon_state(diff_canon)) {
+		sim_clear_findings();
+		return 0;
+	}
 	return canon_hash_observable(diff_canon);
 }
 

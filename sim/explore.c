@@ -614,6 +614,7 @@ static void expand(struct xsearch *x, u32 idx)
 	restore(x, idx);
 	before->text = NULL;
 	after->text = NULL;
+	/* it was read when added: the same heap reads the same again */
 	canon_state(before);
 	nops = op_enumerate(ops, ARRAY_SIZE(ops));
 	x->st->expanded++;
@@ -642,10 +643,18 @@ static void expand(struct xsearch *x, u32 idx)
 		} else if (!res.oops && !(res.applicable && res.ret)) {
 			/*
 			 * A failed call that passed the atomicity check left
-			 * the state as it found it: nothing new to add.
+			 * the state as it found it: nothing new to add. A state
+			 * that faults when read is an oops, not a new state.
 			 */
-			canon_state(after);
-			add_state(x, after, idx, s.depth + 1, s.boot, &ops[i]);
+			if (canon_state(after)) {
+				add_state(x, after, idx, s.depth + 1, s.boot,
+					  &ops[i]);
+			} else {
+				check_collect_shim(&cr, "(while reading the "
+						   "state)");
+				check_state(&cr);
+				record(x, &cr, idx, &ops[i], NULL);
+			}
 		}
 		if (!own || x->o->no_faults)
 			continue;
@@ -681,8 +690,11 @@ static void expand(struct xsearch *x, u32 idx)
 				 * A broken transition, or a fault the operation
 				 * absorbed: judge the state it left.
 				 */
-				canon_state(after);
-				if (cr.nr || !canon_equal(before, after)) {
+				if (!canon_state(after)) {
+					check_collect_shim(&cr, "(while reading "
+							   "the state)");
+					check_state(&cr);
+				} else if (cr.nr || !canon_equal(before, after)) {
 					check_state(&cr);
 					check_teardown(&cr, x->scratch);
 				}
@@ -739,7 +751,12 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 			return -1;
 		}
 		canon->text = NULL;
-		canon_state(canon);
+		if (!canon_state(canon)) {
+			fprintf(stderr, "bindsim: world %s: the booted state "
+				"(variant %u) faults when read\n",
+				o->spec->name, b);
+			return -1;
+		}
 		add_state(&x, canon, UINT32_MAX, 0, b, NULL);
 	}
 

@@ -678,7 +678,16 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 		struct op_result res;
 		char buf[OP_TEXT], phase[64];
 
-		canon_state(before);
+		if (!canon_state(before)) {
+			/* the previous step left a state that faults */
+			cr->nr = 0;
+			check_collect_shim(cr, "(while reading the state)");
+			snprintf(phase, sizeof(phase), "reading the state "
+				 "before step %u", i + 1);
+			trace_findings(t, cr, 0, phase);
+			merge(out, cr);
+			break;
+		}
 		sim_transient_reset();
 		op_run(&st->op, &st->fault, &res);
 		op_format(&r->spec, &st->op, &st->fault, buf, sizeof(buf));

@@ -128,11 +128,13 @@ static void assert_op_equal(const struct op *a, const struct op *b)
 
 /*
  * A state so broken that reading it faults (here an idev whose igroup
- * points nowhere) is an oops finding of the state checks, not a crash.
+ * points nowhere) is an oops finding of the state checks and of the
+ * canonical form, not a crash.
  */
 static void test_check_state_survives_a_wild_pointer(void **state)
 {
 	struct check_result *cr = calloc(1, sizeof(*cr));
+	struct canon *c;
 	struct iommufd_device *idev;
 	struct op_fault f;
 	struct op_result res;
@@ -158,6 +160,19 @@ static void test_check_state_survives_a_wild_pointer(void **state)
 	for (i = 0; i < cr->nr; i++)
 		oops |= cr->f[i].kind == SIM_F_OOPS;
 	assert_true(oops);
+
+	/* the canonical form reads it too: broken, equal to nothing */
+	c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	assert_false(canon_state(c));
+	assert_true(c->broken);
+	assert_false(canon_equal(c, c));
+	cr->nr = 0;
+	check_collect_shim(cr, "(while reading the state)");
+	assert_int_equal(cr->nr, 1);
+	assert_int_equal(cr->f[0].kind, SIM_F_OOPS);
+	assert_non_null(strstr(cr->f[0].msg, "SIGSEGV"));
+	free(c);
 	free(cr);
 }
 
