@@ -16,6 +16,7 @@
  * struct file and the deferred fput work are here too: they are heap
  * objects queued in struct sim_kernel.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,24 @@ size_t sim_heap_used(void)
 void sim_heap_save(void *buf)
 {
 	memcpy(buf, arena, sim_heap_used());
+}
+
+bool sim_heap_same(const void *buf, size_t len)
+{
+	size_t used = sim_heap_used();
+
+	size_t e = offsetof(struct heap_hdr, epoch);
+
+	/*
+	 * Every byte but the allocation epoch, which each operation
+	 * advances: only block reuse reads it, as free_epoch < epoch, and
+	 * every freed block passes that after the next advance either way.
+	 * The header (with top) is compared: equal bytes, equal size.
+	 */
+	return used <= len && !memcmp(arena, buf, e) &&
+	       !memcmp(arena + e + sizeof(uint32_t),
+		       (const char *)buf + e + sizeof(uint32_t),
+		       used - e - sizeof(uint32_t));
 }
 
 void sim_heap_restore(const void *buf, size_t len)

@@ -384,6 +384,7 @@ bool canon_state(struct canon *c)
 	static sigjmp_buf env;
 
 	c->broken = false;
+	c->heap = NULL;
 	if (sigsetjmp(env, 0)) {
 		sim_oops_arm(NULL);
 		c->n = 0;
@@ -1065,7 +1066,9 @@ void check_transition(const struct op *op, const struct op_result *res,
 	if (res->oops)
 		return;
 
-	if (before && res->applicable && res->ret) {
+	/* a heap byte-equal to the one before: atomic without reading it */
+	if (before && res->applicable && res->ret &&
+	    !(before->heap && sim_heap_same(before->heap, before->heap_len))) {
 		struct canon *after = malloc(sizeof(*after));
 
 		if (after) {

@@ -32,6 +32,13 @@ struct canon {
 	const char *lab[CANON_MAX];	/* label of each value, for diffs */
 	FILE *text;		/* non-NULL: also write "label value" lines */
 	bool broken;		/* reading the state faulted: equals nothing */
+	/*
+	 * The heap image the state was read from, where the caller keeps
+	 * one (the explorer's restored snapshot): a heap still byte-equal
+	 * to it has this canonical form without reading it again.
+	 */
+	const void *heap;
+	size_t heap_len;
 };
 
 /*

@@ -555,6 +555,54 @@ static void test_reuse_takes_new_identity(void **state)
 	assert_int_equal(sim_nr_findings(), 0);
 }
 
+/*
+ * sim_heap_same(): the explorer's shortcut for "the failed call left the
+ * state as it found it". Equal after a new epoch alone; unequal after any
+ * byte of the state changed, even one the allocator does not own.
+ */
+static void test_heap_same(void **state)
+{
+	struct foo *a = kzalloc_obj(struct foo, GFP_KERNEL);
+	size_t used;
+	void *buf, *c;
+
+	(void)state;
+	assert_non_null(a);
+	used = sim_heap_used();
+	buf = malloc(used + 8);
+	assert_non_null(buf);
+	memset(buf, 0, used + 8);
+	sim_heap_save(buf);
+	assert_true(sim_heap_same(buf, used));
+	/* padded past top, as the explorer stores it */
+	assert_true(sim_heap_same(buf, used + 8));
+
+	__sim_heap_new_epoch();
+	assert_true(sim_heap_same(buf, used));
+
+	a->a = 1;
+	assert_false(sim_heap_same(buf, used));
+	a->a = 0;
+	assert_true(sim_heap_same(buf, used));
+
+	sim_kernel()->taint |= 1;
+	assert_false(sim_heap_same(buf, used));
+	sim_heap_restore(buf, used);
+	assert_true(sim_heap_same(buf, used));
+
+	/* allocate and free: top and the free list differ */
+	c = kzalloc(64, GFP_KERNEL);
+	assert_non_null(c);
+	kfree(c);
+	assert_false(sim_heap_same(buf, used));
+	sim_heap_restore(buf, used);
+
+	/* a snapshot shorter than the arena's top is never the same */
+	assert_false(sim_heap_same(buf, used - 8));
+	free(buf);
+	kfree(a);
+}
+
 static void test_heap_exhausted_exits(void **state)
 {
 	pid_t pid;
@@ -1398,6 +1446,7 @@ int main(void)
 		T(test_census),
 		T(test_report_alloc_names_allocation),
 		T(test_heap_save_restore),
+		T(test_heap_same),
 		T(test_no_reuse_in_same_epoch),
 		T(test_lookup_many_blocks),
 		T(test_reuse_takes_new_identity),

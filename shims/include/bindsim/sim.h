@@ -225,6 +225,8 @@ struct sim_kernel *sim_kernel(void);
 size_t sim_heap_used(void);	/* bytes a snapshot needs */
 void sim_heap_save(void *buf);	/* copies sim_heap_used() bytes */
 void sim_heap_restore(const void *buf, size_t len);
+/* The arena holds snapshot @buf (@len bytes, maybe padded past its top). */
+bool sim_heap_same(const void *buf, size_t len);
 
 void *sim_alloc(size_t size, gfp_t gfp, enum sim_alloc_class cls,
 		const char *tag, const struct sim_site *site);
