@@ -7,6 +7,8 @@
 #   vfio world to closure                 plain build
 #   large world, depth 6                  plain build
 #   default world, depth 5                ASan+UBSan build
+#   base against now (speedup)            BASE's plain build against this
+#                                         one, interleaved, same graph
 #   default and vfio worlds to closure    the kernel tree target (TREE),
 #                                         when built, interleaved with the
 #                                         model's rows so that both see the
@@ -24,6 +26,12 @@ ASAN=${ASAN:-build/asan/bindsim}
 TREE=${TREE:-build/plain/tree/bindsim}
 RUNS=${RUNS:-3}
 
+# BASE: the commit whose explorer the ratios compare against (default:
+# bench/base, the commit before the performance work; BASE= none skips).
+BASE=${BASE:-$(sed -n '/^[0-9a-f]\{7,40\}$/p' bench/base 2>/dev/null |
+	head -n1)}
+BASE_BIN=
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
@@ -34,6 +42,29 @@ for b in "$PLAIN" "$ASAN"; do
 		exit 1
 	fi
 done
+# The base binary: built once per commit from 'git archive' under
+# build/base/COMMIT (no worktree metadata left behind).
+if [ -n "$BASE" ] && [ "$BASE" != none ]; then
+	sha=$(git rev-parse --verify -q "$BASE^{commit}") || {
+		echo "bench: BASE=$BASE is not a commit here" >&2
+		exit 2
+	}
+	BASE=$(git rev-parse --short=12 "$sha")
+	dir=build/base/$sha
+	if [ ! -x "$dir/build/plain/bindsim" ]; then
+		echo "bench: building BASE=$BASE in $dir" >&2
+		rm -rf "$dir" && mkdir -p "$dir" &&
+			git archive "$sha" | tar -x -C "$dir" &&
+			make -s -C "$dir" FLAVOUR=plain build/plain/bindsim \
+				>"$tmp/base.log" 2>&1 || {
+			echo "bench: BASE=$BASE does not build:" >&2
+			tail -n 5 "$tmp/base.log" >&2
+			exit 2
+		}
+	fi
+	BASE_BIN=$dir/build/plain/bindsim
+fi
+
 timer=
 if [ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1; then
 	timer=/usr/bin/time
@@ -43,46 +74,54 @@ num() {
 	sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p" "$2" | head -n1
 }
 
+# one_run LABEL BINARY ARGS...: one explore run; sets states, trans, inj,
+# secs, rss; returns 1 on failure (status set).
+one_run() {
+	local label=$1 bin=$2 rc
+	shift 2
+	if [ -n "$timer" ]; then
+		$timer -v "$bin" explore --json "$@" >"$tmp/out" 2>"$tmp/err"
+	else
+		"$bin" explore --json "$@" >"$tmp/out" 2>"$tmp/err"
+	fi
+	rc=$?
+	# exit 1 is findings (the reference has mainline's), not failure
+	if [ "$rc" -gt 1 ]; then
+		echo "bench: $label: exit $rc" >&2
+		sed -n '1,5p' "$tmp/err" >&2
+		status=1
+		return 1
+	fi
+	states=$(num states "$tmp/out")
+	trans=$(num transitions "$tmp/out")
+	inj=$(num injections "$tmp/out")
+	secs=$(num seconds "$tmp/out")
+	if [ -n "$timer" ]; then
+		rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' \
+			"$tmp/err")
+	else
+		rss=$(num peak_rss_kb "$tmp/out")
+	fi
+}
+
+less() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'
+}
+
 # row LABEL BINARY ARGS...
 row() {
-	local label=$1 bin=$2 i rc best= key= states trans inj secs rss
+	local label=$1 bin=$2 i best= key=
 	local bstates btrans binj brss
 	shift 2
 	for i in $(seq "$RUNS"); do
-		if [ -n "$timer" ]; then
-			$timer -v "$bin" explore --json "$@" >"$tmp/out" \
-				2>"$tmp/err"
-		else
-			"$bin" explore --json "$@" >"$tmp/out" 2>"$tmp/err"
-		fi
-		rc=$?
-		# exit 1 is findings (the reference has mainline's), not failure
-		if [ "$rc" -gt 1 ]; then
-			echo "bench: $label: exit $rc" >&2
-			sed -n '1,5p' "$tmp/err" >&2
-			status=1
-			return
-		fi
-		states=$(num states "$tmp/out")
-		trans=$(num transitions "$tmp/out")
-		inj=$(num injections "$tmp/out")
-		secs=$(num seconds "$tmp/out")
-		if [ -n "$timer" ]; then
-			rss=$(sed -n \
-				's/.*Maximum resident set size (kbytes): //p' \
-				"$tmp/err")
-		else
-			rss=$(num peak_rss_kb "$tmp/out")
-		fi
+		one_run "$label" "$bin" "$@" || return
 		if [ -n "$key" ] && [ "$key" != "$states/$trans/$inj" ]; then
 			echo "bench: $label: runs disagree ($key vs" \
 				"$states/$trans/$inj)" >&2
 			status=1
 		fi
 		key=$states/$trans/$inj
-		if [ -z "$best" ] ||
-			awk -v a="$secs" -v b="$best" \
-				'BEGIN { exit !(a < b) }'; then
+		if [ -z "$best" ] || less "$secs" "$best"; then
 			best=$secs
 			bstates=$states btrans=$trans binj=$inj brss=$rss
 		fi
@@ -92,6 +131,34 @@ row() {
 		rate = sec > 0 ? (t + j) / sec : 0
 		printf "%-28s %9d %10d %10d %8.2f %11.0f %8.0f\n",
 		       l, s, t, j, sec, rate, r / 1024
+	}'
+}
+
+# ratio LABEL ARGS...: BASE's binary against this one, runs interleaved
+# (base, new, base, new, ...) so both see the same load; best of RUNS each.
+# The two must walk the same graph (states, transitions, injections).
+ratio() {
+	local label=$1 i bbest= nbest= bkey= nkey=
+	shift
+	for i in $(seq "$RUNS"); do
+		one_run "$label (base)" "$BASE_BIN" "$@" || return
+		bkey=$states/$trans/$inj
+		if [ -z "$bbest" ] || less "$secs" "$bbest"; then
+			bbest=$secs
+		fi
+		one_run "$label" "$PLAIN" "$@" || return
+		nkey=$states/$trans/$inj
+		if [ -z "$nbest" ] || less "$secs" "$nbest"; then
+			nbest=$secs
+		fi
+	done
+	if [ "$bkey" != "$nkey" ]; then
+		echo "bench: $label: base walks $bkey, this build $nkey" >&2
+		status=1
+	fi
+	awk -v l="$label" -v b="$bbest" -v n="$nbest" 'BEGIN {
+		printf "%-28s %8.2f %8.2f %7.2fx\n", l, b, n,
+		       (n > 0 ? b / n : 0)
 	}'
 }
 
@@ -111,4 +178,12 @@ if [ -x "$TREE" ]; then
 fi
 row "large depth 6" "$PLAIN" --world worlds/large.world --depth 6
 row "default depth 5 (ASan)" "$ASAN" --depth 5
+if [ -n "$BASE_BIN" ]; then
+	printf "\nagainst BASE=%s (%s), same graph, one run:\n" "$BASE" \
+		"$(git log -1 --format=%s "$BASE" 2>/dev/null | cut -c1-40)"
+	printf "%-28s %8s %8s %8s\n" run base now speedup
+	ratio "default closure" --closure
+	ratio "vfio closure" --world worlds/vfio.world --closure
+	ratio "large depth 6" --world worlds/large.world --depth 6
+fi
 exit $status

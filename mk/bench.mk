@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 ## make bench          explorer throughput table (plain build, the tree
-##                     target beside the model, and one ASan row); best of
-##                     3, not part of make check
+##                     target beside the model, and one ASan row), then
+##                     speedup against BASE= (default bench/base); best
+##                     of 3, not part of make check
 
 .PHONY: bench
 
