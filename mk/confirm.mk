@@ -15,9 +15,10 @@ KFULL ?= build/kfull
 KDIR := build/kernel/reference
 KOBJ := $(abspath $(KDIR)/obj)
 KSTAMP := $(KDIR)/stamp
-REV ?= reference
-REPROS ?= $(sort $(wildcard tests/repro-tree/$(REV)--*.repro \
-			    confirm/repro/$(REV)--*.repro))
+# REV is shared with mk/fuzz.mk (empty there): confirm reads its own default
+CONFIRM_REV := $(or $(REV),reference)
+REPROS ?= $(sort $(wildcard tests/repro-tree/$(CONFIRM_REV)--*.repro \
+			    confirm/repro/$(CONFIRM_REV)--*.repro))
 # What make kernel and make confirm need beyond make check's packages.
 CONFIRM_CMDS := flex bison bc cpio gzip qemu-system-x86_64 busybox spatch
 CONFIRM_HDRS := gelf.h openssl/ssl.h
@@ -87,14 +88,14 @@ build/kernel/%/iommufd.ko: revisions/tree/%.cocci $(KSTAMP)
 	@cp $(dir $@)src/drivers/iommu/iommufd/iommufd.ko $@
 	@echo "kernel: $@ (revisions/tree/$*.cocci)"
 
-ifeq ($(REV),reference)
+ifeq ($(CONFIRM_REV),reference)
 CONFIRM_KMOD :=
 CONFIRM_DEPS := tree
 else
-CONFIRM_KMOD := build/kernel/$(REV)
-CONFIRM_DEPS := build/trev/$(REV)/bindsim build/kernel/$(REV)/iommufd.ko
+CONFIRM_KMOD := build/kernel/$(CONFIRM_REV)
+CONFIRM_DEPS := build/trev/$(CONFIRM_REV)/bindsim build/kernel/$(CONFIRM_REV)/iommufd.ko
 endif
 
 confirm: kernel
 	@$(MAKE) --no-print-directory FLAVOUR=plain $(CONFIRM_DEPS)
-	@KOBJ=$(KOBJ) KMOD=$(CONFIRM_KMOD) confirm/run $(REV) $(REPROS)
+	@KOBJ=$(KOBJ) KMOD=$(CONFIRM_KMOD) confirm/run $(CONFIRM_REV) $(REPROS)
