@@ -384,6 +384,7 @@ bool canon_state(struct canon *c)
 	static sigjmp_buf env;
 
 	c->broken = false;
+	c->lazy = false;
 	c->heap = NULL;
 	if (sigsetjmp(env, 0)) {
 		sim_oops_arm(NULL);
@@ -1054,9 +1055,33 @@ static bool dev_msi_unsafe(const struct device *dev)
 	       !iommu_group_has_isolated_msi(dev->iommu_group);
 }
 
+/*
+ * Read a lazy canon from its heap image: swap the image into the arena,
+ * read it, swap the current state back. False if reading it faulted.
+ */
+static bool canon_of_image(struct canon *c)
+{
+	static void *cur;
+	const void *img = c->heap;
+	size_t len = c->heap_len, used = sim_heap_used();
+	bool ok;
+
+	if (!cur)
+		cur = malloc(SIM_HEAP_SIZE);
+	if (!cur)
+		return false;
+	sim_heap_save(cur);
+	sim_heap_restore(img, len);
+	ok = canon_state(c);
+	sim_heap_restore(cur, used);
+	c->heap = img;
+	c->heap_len = len;
+	return ok;
+}
+
 void check_transition(const struct op *op, const struct op_result *res,
 		      const struct sim_settings *set,
-		      const struct canon *before, struct check_result *out)
+		      struct canon *before, struct check_result *out)
 {
 	struct world *w = world_get();
 	const char *opname = op_kind_name(op->kind);
@@ -1071,7 +1096,11 @@ void check_transition(const struct op *op, const struct op_result *res,
 	    !(before->heap && sim_heap_same(before->heap, before->heap_len))) {
 		struct canon *after = malloc(sizeof(*after));
 
-		if (after) {
+		if (before->lazy && !canon_of_image(before)) {
+			/* the state before faults when read: that oops */
+			check_collect_shim(out, "(while reading the state "
+					   "before)");
+		} else if (after) {
 			after->text = NULL;
 			if (!canon_state(after))
 				/* the oops reading it is the finding */

@@ -39,6 +39,8 @@ struct canon {
 	 */
 	const void *heap;
 	size_t heap_len;
+	/* not read yet: check_transition reads it from @heap if needed */
+	bool lazy;
 };
 
 /*
@@ -59,11 +61,13 @@ char *canon_text(void);
 /*
  * Transition checks for one operation run from a state whose canonical
  * form is @before (NULL: skip the atomicity check): shim findings, oops,
- * atomicity of a failed call, gates at the time of the call.
+ * atomicity of a failed call, gates at the time of the call. A lazy
+ * @before is read from its heap image here, only if the call failed and
+ * changed the heap.
  */
 void check_transition(const struct op *op, const struct op_result *res,
 		      const struct sim_settings *settings_before,
-		      const struct canon *before, struct check_result *out);
+		      struct canon *before, struct check_result *out);
 /* State invariants: leaked reservations, consistency, ownership, gates. */
 void check_state(struct check_result *out);
 /*

@@ -682,7 +682,19 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 		char buf[OP_TEXT], phase[64];
 		bool unchanged;
 
-		if (!canon_state(before)) {
+		if (!t) {
+			/*
+			 * Untraced: keep the heap, to skip rechecking a state
+			 * the step left as it was; the canonical form is read
+			 * from it only if a failed call changed the heap
+			 * (check_transition).
+			 */
+			before->heap_len = sim_heap_used();
+			sim_heap_save(run_prev);
+			before->heap = run_prev;
+			before->lazy = true;
+			before->broken = false;
+		} else if (!canon_state(before)) {
 			/* the previous step left a state that faults */
 			cr->nr = 0;
 			check_collect_shim(cr, "(while reading the state)");
@@ -691,12 +703,6 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 			trace_findings(t, cr, 0, phase);
 			merge(out, cr);
 			break;
-		}
-		if (!t) {
-			/* untraced: note the heap, to skip rechecking it */
-			before->heap_len = sim_heap_used();
-			sim_heap_save(run_prev);
-			before->heap = run_prev;
 		}
 		sim_transient_reset();
 		op_run(&st->op, &st->fault, &res);
@@ -735,7 +741,8 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 				  errno_name(res.ret),
 				  errno_name(st->want_ret));
 		}
-		snprintf(phase, sizeof(phase), "step %u", i + 1);
+		if (t)
+			snprintf(phase, sizeof(phase), "step %u", i + 1);
 		trace_findings(t, cr, 0, phase);
 		merge(out, cr);
 		/*
@@ -757,8 +764,9 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 		if (!unchanged)
 			check_teardown(cr, scratch);
 		check_asserts(r, i + 1, cr);
-		snprintf(phase, sizeof(phase),
-			 "state and teardown checks after step %u", i + 1);
+		if (t)
+			snprintf(phase, sizeof(phase), "state and teardown "
+				 "checks after step %u", i + 1);
 		trace_findings(t, cr, 0, phase);
 		merge(out, cr);
 		if (t && (r->trace_state ||
