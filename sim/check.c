@@ -1061,15 +1061,12 @@ static bool dev_msi_unsafe(const struct device *dev)
  */
 static bool canon_of_image(struct canon *c)
 {
-	static void *cur;
+	/* static, not malloc'd on first use: the same path on every run */
+	static u64 cur[SIM_HEAP_SIZE / sizeof(u64)];
 	const void *img = c->heap;
 	size_t len = c->heap_len, used = sim_heap_used();
 	bool ok;
 
-	if (!cur)
-		cur = malloc(SIM_HEAP_SIZE);
-	if (!cur)
-		return false;
 	sim_heap_save(cur);
 	sim_heap_restore(img, len);
 	ok = canon_state(c);
