@@ -200,31 +200,36 @@ else
 	bad "help --man: no .TH or too few commands"
 fi
 
-# "-" reads standard input, with the same result as the file
+# "-" reads standard input, with the same result as the file.
+# stdin_same NAME FILE CMD...: CMD with "@" as FILE, then as "-" reading
+# FILE on stdin; their outputs (timing and the file's name left out) match.
+stdin_same() {
+	local name=$1 file=$2 a
+	local -a with_file=() with_stdin=()
+	shift 2
+	for a in "$@"; do
+		with_file+=("${a/#@/$file}")
+		with_stdin+=("${a/#@/-}")
+	done
+	# both must exit 0 (the reproducer is clean, the world too)
+	if "$B" "${with_file[@]}" >"$tmp/file.raw" 2>&1 &&
+	   "$B" "${with_stdin[@]}" <"$file" >"$tmp/stdin.raw" 2>&1 &&
+	   sed "$norm" "$tmp/file.raw" >"$tmp/file.out" &&
+	   sed "$norm" "$tmp/stdin.raw" >"$tmp/stdin.out" &&
+	   cmp -s "$tmp/file.out" "$tmp/stdin.out"
+	then
+		ok "$name: the same output as from the file"
+	else
+		bad "$name differs from the file form (or failed)"
+	fi
+}
+norm='s/"timing": {[^}]*}//; s/"world": "[^"]*"//'
 f=tests/repro/reference--bind-eperm-clean.repro
-if "$B" replay "$f" >"$tmp/file.out" 2>&1 &&
-   "$B" replay - <"$f" >"$tmp/stdin.out" 2>&1 &&
-   cmp -s "$tmp/file.out" "$tmp/stdin.out"; then
-	ok "replay -: the same trace and verdict as replay FILE"
-else
-	bad "replay - differs from replay FILE (or failed)"
-fi
-if "$B" to-cmocka "$f" >"$tmp/file.out" 2>&1 &&
-   "$B" to-cmocka - <"$f" >"$tmp/stdin.out" 2>&1 &&
-   cmp -s "$tmp/file.out" "$tmp/stdin.out"; then
-	ok "to-cmocka -: reads stdin once, the same test as from the file"
-else
-	bad "to-cmocka - differs from to-cmocka FILE (or failed)"
-fi
-if "$B" explore --json --depth 2 --world worlds/vfio.world 2>/dev/null |
-	sed 's/"timing": {[^}]*}//; s/"world": "[^"]*"//' >"$tmp/file.out" &&
-   "$B" explore --json --depth 2 --world - <worlds/vfio.world 2>/dev/null |
-	sed 's/"timing": {[^}]*}//; s/"world": "[^"]*"//' >"$tmp/stdin.out" &&
-   cmp -s "$tmp/file.out" "$tmp/stdin.out"; then
-	ok "explore --world -: the same walk as the world file"
-else
-	bad "explore --world - differs from --world FILE (or failed)"
-fi
+stdin_same "replay -" "$f" replay @
+# to-cmocka reads its file twice: stdin is read once and kept
+stdin_same "to-cmocka -" "$f" to-cmocka @
+stdin_same "explore --world -" worlds/vfio.world explore --json --depth 2 \
+	--world @
 printf 'world -\nboot 0\nexpect clean\nbind d0 c0\n' >"$tmp/stdinworld.repro"
 if run "a reproducer naming world -" 2 "$B" replay "$tmp/stdinworld.repro" &&
    grep -q "world '-' is not a file" "$tmp/err"; then
