@@ -342,13 +342,15 @@ static void delta_decode(const u8 *in, size_t len, const u64 *base,
 	}
 }
 
-static void restore(struct xsearch *x, u32 idx)
+/* Put state @idx in the arena; returns the heap image it copied. */
+static const void *restore(struct xsearch *x, u32 idx)
 {
 	const struct xstate *s = &x->states[idx];
 	const struct xstate *root = &x->states[x->roots[s->boot]];
+	const void *img;
 
 	if (s == root || s->parent == UINT32_MAX) {
-		sim_heap_restore(s->snap, s->len);
+		img = s->snap;
 	} else {
 		/* expand() restores one state many times: decode it once */
 		if (x->cached != idx) {
@@ -357,9 +359,11 @@ static void restore(struct xsearch *x, u32 idx)
 				     x->cache);
 			x->cached = idx;
 		}
-		sim_heap_restore(x->cache, s->len);
+		img = x->cache;
 	}
+	sim_heap_restore(img, s->len);
 	sim_transient_reset();
+	return img;
 }
 
 static struct site_cov *cov_site(const struct sim_site *site)
@@ -610,15 +614,14 @@ static void expand(struct xsearch *x, u32 idx)
 	struct xstate s = x->states[idx];
 	bool own = owned(x, s.hash);
 	unsigned int nops, i, k;
+	const void *img;
 
-	restore(x, idx);
+	img = restore(x, idx);
 	before->text = NULL;
 	after->text = NULL;
 	/* it was read when added: the same heap reads the same again */
 	canon_state(before);
-	/* restore() leaves this image in the arena (x->cache past a root) */
-	before->heap = s.parent == UINT32_MAX ||
-		       idx == x->roots[s.boot] ? (const void *)s.snap : x->cache;
+	before->heap = img;
 	before->heap_len = s.len;
 	nops = op_enumerate(ops, ARRAY_SIZE(ops));
 	x->st->expanded++;
@@ -689,15 +692,15 @@ static void expand(struct xsearch *x, u32 idx)
 			check_transition(&ops[i], &res, &set, before, &cr);
 			if (res.oops) {
 				check_state(&cr);
-			} else if (cr.nr || !res.ret) {
+			} else if (cr.nr ||
+				   (!res.ret && !sim_heap_same(before->heap,
+							       before->heap_len))) {
 				/*
 				 * A broken transition, or a fault the operation
-				 * absorbed: judge the state it left.
+				 * absorbed leaving a trace in the heap: judge
+				 * the state it left.
 				 */
-				if (!cr.nr && sim_heap_same(before->heap,
-							    before->heap_len)) {
-					/* absorbed without a trace */
-				} else if (!canon_state(after)) {
+				if (!canon_state(after)) {
 					check_collect_shim(&cr, "(while reading "
 							   "the state)");
 					check_state(&cr);
