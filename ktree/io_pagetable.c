@@ -215,6 +215,12 @@ out_unlock:
 	up_write(&iopt->domains_rwsem);
 }
 
+/* The area allocation, under the kernel's name (its fault site). */
+static struct iopt_area *iopt_alloc_area(void)
+{
+	return kzalloc_obj(struct iopt_area, GFP_KERNEL_ACCOUNT);
+}
+
 /*
  * A mapping made by IOMMU_IOAS_MAP with a fixed IOVA, as a range: the
  * kernel's iopt_check_iova() refuses a misaligned IOVA or one that meets a
@@ -238,7 +244,7 @@ int sim_iopt_map_fixed(struct io_pagetable *iopt, unsigned long iova,
 		rc = -EEXIST;
 	if (rc)
 		goto out_unlock;
-	area = kzalloc_obj(*area, GFP_KERNEL_ACCOUNT);
+	area = iopt_alloc_area();
 	if (!area) {
 		rc = -ENOMEM;
 		goto out_unlock;
@@ -252,15 +258,26 @@ out_unlock:
 	return rc;
 }
 
-int iopt_unmap_all(struct io_pagetable *iopt, unsigned long *unmapped)
+/*
+ * Remove every area inside [start, last]; an area that straddles either
+ * end stops the walk with -ENOENT, leaving the areas before it removed, as
+ * the kernel's iopt_unmap_iova_range() does. Assumption: no access object
+ * or in-flight map holds an area (neither is simulated), so the kernel's
+ * -EBUSY cases cannot arise.
+ */
+static int unmap_range(struct io_pagetable *iopt, unsigned long start,
+		       unsigned long last, unsigned long *unmapped)
 {
-	struct iopt_area *area, *next;
+	struct iopt_area *area;
 	unsigned long total = 0;
+	int rc = 0;
 
 	down_write(&iopt->iova_rwsem);
-	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
-	     area = next) {
-		next = iopt_area_iter_next(area, 0, ULONG_MAX);
+	while ((area = iopt_area_iter_first(iopt, start, last))) {
+		if (area->node.start < start || area->node.last > last) {
+			rc = -ENOENT;
+			break;
+		}
 		total += area->node.last - area->node.start + 1;
 		interval_tree_remove(&area->node, &iopt->area_itree);
 		kfree(area);
@@ -268,5 +285,24 @@ int iopt_unmap_all(struct io_pagetable *iopt, unsigned long *unmapped)
 	up_write(&iopt->iova_rwsem);
 	if (unmapped)
 		*unmapped = total;
-	return total ? 0 : -ENOENT;
+	return rc;
+}
+
+/* IOMMU_IOAS_UNMAP of [iova, iova + length - 1] (iopt_unmap_iova()). */
+int sim_iopt_unmap_iova(struct io_pagetable *iopt, unsigned long iova,
+			unsigned long length, unsigned long *unmapped)
+{
+	unsigned long last;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+	return unmap_range(iopt, iova, last, unmapped);
+}
+
+/* An empty IOAS unmaps all successfully, as the kernel's does. */
+int iopt_unmap_all(struct io_pagetable *iopt, unsigned long *unmapped)
+{
+	return unmap_range(iopt, 0, ULONG_MAX, unmapped);
 }

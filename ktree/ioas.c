@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * bindsim stand-in for drivers/iommu/iommufd/ioas.c: IOAS objects are
- * created, destroyed and mapped into (IOMMU_IOAS_MAP with a fixed IOVA,
- * as ranges); the other IOAS ioctls are refused as not simulated.
+ * created, destroyed, mapped into (IOMMU_IOAS_MAP with a fixed IOVA, as
+ * ranges), unmapped and asked for their usable IOVA ranges; the other
+ * IOAS ioctls are refused as not simulated.
  */
 #include <linux/slab.h>
 
@@ -94,6 +95,101 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 	return rc;
 }
 
+/*
+ * IOMMU_IOAS_UNMAP: a range that covers whole areas, or everything (0 and
+ * U64_MAX); nothing unmapped in a range is -ENOENT.
+ */
+int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_ioas_unmap *cmd = ucmd->cmd;
+	struct iommufd_ioas *ioas;
+	unsigned long unmapped = 0;
+	int rc;
+
+	ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+
+	if (cmd->iova == 0 && cmd->length == U64_MAX) {
+		rc = iopt_unmap_all(&ioas->iopt, &unmapped);
+	} else if (cmd->iova >= ULONG_MAX || cmd->length >= ULONG_MAX) {
+		rc = -EOVERFLOW;
+	} else {
+		rc = sim_iopt_unmap_iova(&ioas->iopt, cmd->iova, cmd->length,
+					 &unmapped);
+		if (!rc && !unmapped)
+			rc = -ENOENT;
+	}
+	if (!rc) {
+		cmd->length = unmapped;
+		rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	}
+	iommufd_put_object(ucmd->ictx, &ioas->obj);
+	return rc;
+}
+
+/*
+ * IOMMU_IOAS_IOVA_RANGES: the holes between the reserved ranges, copied
+ * out one by one up to num_iovas; the count is always reported, and a
+ * buffer too small for it gives -EMSGSIZE after the response.
+ */
+int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_ioas_iova_ranges *cmd = ucmd->cmd;
+	struct iommu_iova_range __user *ranges;
+	struct iopt_reserved *resv;
+	struct iommufd_ioas *ioas;
+	unsigned long next = 0;
+	u32 max_iovas;
+	int rc = 0;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+
+	down_read(&ioas->iopt.iova_rwsem);
+	max_iovas = cmd->num_iovas;
+	ranges = u64_to_user_ptr(cmd->allowed_iovas);
+	cmd->num_iovas = 0;
+	cmd->out_iova_alignment = ioas->iopt.iova_alignment;
+	/* reserved ranges come in ascending start order and may overlap */
+	resv = iopt_reserved_iter_first(&ioas->iopt, 0, ULONG_MAX);
+	for (;;) {
+		if (!resv || resv->node.start > next) {
+			struct iommu_iova_range elm = {
+				.start = next,
+				.last = resv ? resv->node.start - 1 : ULONG_MAX,
+			};
+
+			if (cmd->num_iovas < max_iovas &&
+			    copy_to_user(&ranges[cmd->num_iovas], &elm,
+					 sizeof(elm))) {
+				rc = -EFAULT;
+				goto out_put;
+			}
+			cmd->num_iovas++;
+		}
+		if (!resv)
+			break;
+		if (resv->node.last >= next) {
+			if (resv->node.last == ULONG_MAX)
+				break;
+			next = resv->node.last + 1;
+		}
+		resv = iopt_reserved_iter_next(resv, 0, ULONG_MAX);
+	}
+	rc = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (!rc && cmd->num_iovas > max_iovas)
+		rc = -EMSGSIZE;
+out_put:
+	up_read(&ioas->iopt.iova_rwsem);
+	iommufd_put_object(ucmd->ictx, &ioas->obj);
+	return rc;
+}
+
 #define UNMODELLED_IOCTL(name)						\
 	int name(struct iommufd_ucmd *ucmd)				\
 	{								\
@@ -102,12 +198,10 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 		return -EOPNOTSUPP;					\
 	}
 
-UNMODELLED_IOCTL(iommufd_ioas_iova_ranges)
 UNMODELLED_IOCTL(iommufd_ioas_allow_iovas)
 UNMODELLED_IOCTL(iommufd_ioas_map_file)
 UNMODELLED_IOCTL(iommufd_ioas_change_process)
 UNMODELLED_IOCTL(iommufd_ioas_copy)
-UNMODELLED_IOCTL(iommufd_ioas_unmap)
 UNMODELLED_IOCTL(iommufd_ioas_option)
 UNMODELLED_IOCTL(iommufd_vfio_ioas)
 

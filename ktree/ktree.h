@@ -11,5 +11,8 @@ struct io_pagetable;
 /* IOMMU_IOAS_MAP with IOMMU_IOAS_MAP_FIXED_IOVA, as a range (no pages). */
 int sim_iopt_map_fixed(struct io_pagetable *iopt, unsigned long iova,
 		       unsigned long length);
+/* IOMMU_IOAS_UNMAP of a range: the bytes of the areas removed. */
+int sim_iopt_unmap_iova(struct io_pagetable *iopt, unsigned long iova,
+			unsigned long length, unsigned long *unmapped);
 
 #endif

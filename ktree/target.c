@@ -91,6 +91,43 @@ int target_ioas_map_fixed(struct iommufd_ctx *ictx, u32 ioas_id,
 	return ioctl(ictx, IOMMU_IOAS_MAP, &cmd);
 }
 
+int target_ioas_unmap(struct iommufd_ctx *ictx, u32 ioas_id, u64 iova,
+		      u64 length, u64 *unmapped)
+{
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+		.iova = iova,
+		.length = length,
+	};
+	int rc;
+
+	rc = ioctl(ictx, IOMMU_IOAS_UNMAP, &cmd);
+	*unmapped = rc ? 0 : cmd.length;
+	return rc;
+}
+
+int target_ioas_iova_ranges(struct iommufd_ctx *ictx, u32 ioas_id,
+			    struct target_range *out, u32 max, u32 *num)
+{
+	struct iommu_iova_range ranges[TARGET_MAX_RANGES];
+	struct iommu_ioas_iova_ranges cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+		.num_iovas = min_t(u32, max, TARGET_MAX_RANGES),
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+	u32 i;
+	int rc;
+
+	rc = ioctl(ictx, IOMMU_IOAS_IOVA_RANGES, &cmd);
+	*num = rc && rc != -EMSGSIZE ? 0 : cmd.num_iovas;
+	for (i = 0; i < *num && i < max && i < TARGET_MAX_RANGES; i++)
+		out[i] = (struct target_range){ ranges[i].start,
+						ranges[i].last };
+	return rc;
+}
+
 int target_hwpt_alloc(struct iommufd_ctx *ictx, u32 dev_id, u32 pt_id,
 		      u32 flags, u32 *out_id)
 {
@@ -127,6 +164,22 @@ unsigned int target_ioas_resv(struct iommufd_ioas *ioas,
 		if (n < max)
 			out[n] = (struct target_resv){ r->node.start,
 						       r->node.last, r->owner };
+		n++;
+	}
+	return n;
+}
+
+unsigned int target_ioas_areas(struct iommufd_ioas *ioas,
+			       struct target_resv *out, unsigned int max)
+{
+	struct iopt_area *a;
+	unsigned int n = 0;
+
+	for (a = iopt_area_iter_first(&ioas->iopt, 0, ULONG_MAX); a;
+	     a = iopt_area_iter_next(a, 0, ULONG_MAX)) {
+		if (n < max)
+			out[n] = (struct target_resv){ a->node.start,
+						       a->node.last, NULL };
 		n++;
 	}
 	return n;

@@ -168,6 +168,11 @@ struct iommufd_ioas {
 };
 
 int iommufd_ioas_alloc_ioctl(struct iommufd_ctx *ictx, u32 *out_id);
+int iommufd_ioas_unmap(struct iommufd_ctx *ictx, u32 ioas_id, u64 iova,
+			     u64 length, u64 *out_length);
+/* @out holds @max (start, last) pairs */
+int iommufd_ioas_iova_ranges(struct iommufd_ctx *ictx, u32 ioas_id,
+				   u64 *out, u32 max, u32 *num);
 void iommufd_ioas_destroy(struct iommufd_object *obj);
 
 /* ------------------------------------------------------ hw_pagetable.c */

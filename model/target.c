@@ -49,6 +49,27 @@ int target_ioas_map_fixed(struct iommufd_ctx *ictx, u32 ioas_id,
 	return rc;
 }
 
+int target_ioas_unmap(struct iommufd_ctx *ictx, u32 ioas_id, u64 iova,
+		      u64 length, u64 *unmapped)
+{
+	return iommufd_ioas_unmap(ictx, ioas_id, iova, length, unmapped);
+}
+
+int target_ioas_iova_ranges(struct iommufd_ctx *ictx, u32 ioas_id,
+			    struct target_range *out, u32 max, u32 *num)
+{
+	u64 pairs[2 * TARGET_MAX_RANGES];
+	u32 i;
+	int rc;
+
+	max = min_t(u32, max, TARGET_MAX_RANGES);
+	rc = iommufd_ioas_iova_ranges(ictx, ioas_id, pairs, max, num);
+	for (i = 0; i < *num && i < max; i++)
+		out[i] = (struct target_range){ pairs[2 * i],
+						pairs[2 * i + 1] };
+	return rc;
+}
+
 int target_hwpt_alloc(struct iommufd_ctx *ictx, u32 dev_id, u32 pt_id,
 		      u32 flags, u32 *out_id)
 {
@@ -70,6 +91,27 @@ unsigned int target_ioas_resv(struct iommufd_ioas *ioas,
 		if (n < max)
 			out[n] = (struct target_resv){ r->start, r->last,
 						       r->owner };
+		n++;
+	}
+	return n;
+}
+
+/* The model keeps areas in map order: report them by ascending start. */
+unsigned int target_ioas_areas(struct iommufd_ioas *ioas,
+			       struct target_resv *out, unsigned int max)
+{
+	struct iopt_area *a;
+	unsigned int n = 0, i;
+
+	list_for_each_entry(a, &ioas->iopt.areas, node) {
+		/* insertion sort into the first @max slots */
+		for (i = min(n, max); i > 0 && out[i - 1].start > a->start;
+		     i--)
+			if (i < max)
+				out[i] = out[i - 1];
+		if (i < max)
+			out[i] = (struct target_resv){ a->start, a->last,
+						       NULL };
 		n++;
 	}
 	return n;

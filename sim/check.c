@@ -47,6 +47,63 @@ static void cput(struct canon *c, const char *label, u32 v)
 	cputn(c, label, v, NULL);
 }
 
+/*
+ * The usable IOVA ranges of an IOAS as IOMMU_IOAS_IOVA_RANGES reports them:
+ * the gaps between its reserved ranges, lowest first. Returns how many;
+ * the first @max go to @out.
+ */
+static unsigned int ioas_gaps(struct iommufd_ioas *ioas,
+			      struct target_range *out, unsigned int max)
+{
+	struct target_resv r[16];
+	unsigned long next = 0;
+	unsigned int i, n, nr = 0;
+
+	n = min_t(unsigned int, target_ioas_resv(ioas, r, ARRAY_SIZE(r)),
+		  ARRAY_SIZE(r));
+	/* by ascending start (the model lists them as reserved); they may
+	 * overlap */
+	for (i = 1; i < n; i++) {
+		struct target_resv t = r[i];
+		unsigned int j = i;
+
+		for (; j > 0 && r[j - 1].start > t.start; j--)
+			r[j] = r[j - 1];
+		r[j] = t;
+	}
+	for (i = 0; i <= n; i++) {
+		if (i == n || r[i].start > next) {
+			if (nr < max)
+				out[nr] = (struct target_range){
+					next, i == n ? ULONG_MAX :
+						       r[i].start - 1 };
+			nr++;
+		}
+		if (i == n)
+			break;
+		if (r[i].last == ULONG_MAX)
+			break;
+		if (r[i].last >= next)
+			next = r[i].last + 1;
+	}
+	return nr;
+}
+
+/*
+ * Derived lines of the state view (text only, not part of the canonical
+ * form: they follow from the reserved ranges above them).
+ */
+static void text_iova_ranges(FILE *text, struct iommufd_ioas *ioas)
+{
+	struct target_range g[TARGET_MAX_RANGES];
+	unsigned int i, n = ioas_gaps(ioas, g, ARRAY_SIZE(g));
+
+	for (i = 0; i < n && i < ARRAY_SIZE(g); i++)
+		fprintf(text, " iova_range 0x%llx-0x%llx\n",
+			(unsigned long long)g[i].start,
+			(unsigned long long)g[i].last);
+}
+
 /* Names for the text: a context or device index (-1: none). */
 static const char *ctx_name(const struct world *w, int i)
 {
@@ -282,6 +339,19 @@ static void canon_object(struct canon *c, const struct world *w,
 			cputn(c, " resv.owner", dev_index(w, r[i].owner) + 1,
 			      dev_name_of(w, dev_index(w, r[i].owner)));
 		}
+		n = target_ioas_areas(ioas, r, ARRAY_SIZE(r));
+		for (i = 0; i < n && i < ARRAY_SIZE(r); i++) {
+			char hex[24];
+
+			snprintf(hex, sizeof(hex), "0x%lx", r[i].start);
+			cputn(c, " map.start", r[i].start, hex);
+			snprintf(hex, sizeof(hex), "0x%lx",
+				 r[i].last - r[i].start + 1);
+			cputn(c, " map.length", r[i].last - r[i].start + 1,
+			      hex);
+		}
+		if (c->text)
+			text_iova_ranges(c->text, ioas);
 		list_for_each_entry(hp, &ioas->hwpt_list, hwpt_item)
 			cput(c, " hwpt", hp->common.obj.id);
 		break;
@@ -1000,6 +1070,95 @@ static void post_ioas_alloc(struct check_result *out, struct world *w,
 		POST("object", "id %u is not an unused IOAS", res->out_id);
 }
 
+/* The IOAS an ioas-* operation named, or NULL. */
+static struct iommufd_ioas *op_ioas(struct world *w, const struct op *op)
+{
+	struct iommufd_object *obj = ctx_obj(w->ctx[op->ctx], op->id);
+
+	if (!obj || obj->type != IOMMUFD_OBJ_IOAS)
+		return NULL;
+	return container_of(obj, struct iommufd_ioas, obj);
+}
+
+/* ioas-map: the IOAS maps exactly the range asked for */
+static void post_ioas_map(struct check_result *out, struct world *w,
+			  const struct op *op, const struct op_result *res)
+{
+	const char *opname = "ioas-map";
+	struct iommufd_ioas *ioas = op_ioas(w, op);
+	struct target_resv a[16];
+	unsigned int i, n = 0;
+
+	(void)res;
+	if (ioas)
+		n = min_t(unsigned int, ARRAY_SIZE(a),
+			  target_ioas_areas(ioas, a, ARRAY_SIZE(a)));
+	for (i = 0; i < n; i++)
+		if (a[i].start == op->id2 &&
+		    a[i].last == (unsigned long)op->id2 + op->len - 1)
+			return;
+	POST("mapped", "IOAS %u has no area 0x%x+0x%x", op->id, op->id2,
+	     op->len);
+}
+
+/* ioas-unmap: nothing mapped is left in the range, and it was reported */
+static void post_ioas_unmap(struct check_result *out, struct world *w,
+			    const struct op *op, const struct op_result *res)
+{
+	const char *opname = "ioas-unmap";
+	struct iommufd_ioas *ioas = op_ioas(w, op);
+	unsigned long start = op->flags ? 0 : op->id2;
+	unsigned long last = op->flags ? ULONG_MAX :
+					 (unsigned long)op->id2 + op->len - 1;
+	struct target_resv a[16];
+	unsigned int i, n = 0;
+
+	if (!ioas) {
+		POST("ioas", "IOAS %u is gone", op->id);
+		return;
+	}
+	n = min_t(unsigned int, ARRAY_SIZE(a),
+		  target_ioas_areas(ioas, a, ARRAY_SIZE(a)));
+	for (i = 0; i < n; i++)
+		if (a[i].start <= last && start <= a[i].last)
+			POST("unmapped", "IOAS %u still maps 0x%lx-0x%lx",
+			     op->id, a[i].start, a[i].last);
+	if (!op->flags && !res->unmapped)
+		POST("length", "IOAS %u: success with nothing unmapped",
+		     op->id);
+}
+
+/* ioas-iova-ranges: the gaps between the IOAS's reserved ranges */
+static void post_ioas_iova_ranges(struct check_result *out, struct world *w,
+				  const struct op *op,
+				  const struct op_result *res)
+{
+	const char *opname = "ioas-iova-ranges";
+	struct iommufd_ioas *ioas = op_ioas(w, op);
+	struct target_range g[OP_MAX_RANGES];
+	unsigned int i, n;
+
+	if (!ioas) {
+		POST("ioas", "IOAS %u is gone", op->id);
+		return;
+	}
+	n = ioas_gaps(ioas, g, ARRAY_SIZE(g));
+	if (n != res->nr_ranges) {
+		POST("ranges", "IOAS %u: %u ranges reported, %u usable",
+		     op->id, res->nr_ranges, n);
+		return;
+	}
+	for (i = 0; i < n && i < ARRAY_SIZE(g); i++)
+		if (g[i].start != res->ranges[i].start ||
+		    g[i].last != res->ranges[i].last)
+			POST("ranges", "IOAS %u: range %u reported as "
+			     "0x%llx-0x%llx, usable 0x%llx-0x%llx", op->id, i,
+			     (unsigned long long)res->ranges[i].start,
+			     (unsigned long long)res->ranges[i].last,
+			     (unsigned long long)g[i].start,
+			     (unsigned long long)g[i].last);
+}
+
 /* vfio-register: registered; a device with no iommu_group as noiommu */
 static void post_vfio_register(struct check_result *out, struct world *w,
 			       const struct op *op,
@@ -1031,7 +1190,7 @@ static void post_vfio_unregister(struct check_result *out, struct world *w,
 		     "its noiommu group", w->devs[op->dev]->name);
 }
 
-/* One per operation; none for set (the engine's) and ioas-map (fixture) */
+/* One per operation; none for set (the engine's) */
 static void (*const post_ops[OP_NR])(struct check_result *out,
 				     struct world *w, const struct op *op,
 				     const struct op_result *res) = {
@@ -1045,6 +1204,9 @@ static void (*const post_ops[OP_NR])(struct check_result *out,
 	[OP_VFIO_REGISTER] = post_vfio_register,
 	[OP_VFIO_UNREGISTER] = post_vfio_unregister,
 	[OP_IOAS_ALLOC] = post_ioas_alloc,
+	[OP_IOAS_MAP] = post_ioas_map,
+	[OP_IOAS_UNMAP] = post_ioas_unmap,
+	[OP_IOAS_IOVA_RANGES] = post_ioas_iova_ranges,
 };
 
 /* ---------------------------------------------------------- transitions */
@@ -1076,6 +1238,17 @@ static bool canon_of_image(struct canon *c)
 	return ok;
 }
 
+/*
+ * Whether a failed call promises to leave the state as it was.
+ * Assumption: IOMMU_IOAS_UNMAP writes its response after unmapping, and a
+ * response user space cannot receive (-EFAULT) does not undo the unmap,
+ * as in the kernel: the caller's buffer was its own error.
+ */
+static bool failure_is_atomic(const struct op *op, const struct op_result *res)
+{
+	return !(op->kind == OP_IOAS_UNMAP && res->ret == -EFAULT);
+}
+
 void check_transition(const struct op *op, const struct op_result *res,
 		      const struct sim_settings *set,
 		      struct canon *before, struct check_result *out)
@@ -1090,6 +1263,7 @@ void check_transition(const struct op *op, const struct op_result *res,
 
 	/* a heap byte-equal to the one before: atomic without reading it */
 	if (before && res->applicable && res->ret &&
+	    failure_is_atomic(op, res) &&
 	    !(before->heap && sim_heap_same(before->heap, before->heap_len))) {
 		struct canon *after = malloc(sizeof(*after));
 

@@ -650,6 +650,7 @@ static int cmd_replay_or_state(int argc, char **argv, bool state_cmd)
 	const char *file = NULL;
 	bool json = false, state = false, ok;
 	const int *rets;
+	const struct op_result *results;
 	unsigned int nret;
 	struct repro r;
 	unsigned int i;
@@ -682,6 +683,7 @@ static int cmd_replay_or_state(int argc, char **argv, bool state_cmd)
 	}
 	ok = repro_matches(&r, out);
 	rets = repro_last_returns(&nret);
+	results = repro_last_results(&nret);
 	if (json) {
 		char *text = state || state_cmd ? canon_text() : NULL;
 
@@ -694,13 +696,20 @@ static int cmd_replay_or_state(int argc, char **argv, bool state_cmd)
 		printf(", \"matches\": %s, \"steps\": [",
 		       ok ? "true" : "false");
 		for (i = 0; i < nret; i++) {
-			char op[OP_TEXT];
+			char op[OP_TEXT], res_text[512];
 
 			op_format(&r.spec, &r.steps[i].op, &r.steps[i].fault,
 				  op, sizeof(op));
 			printf("%s{\"op\": ", i ? ", " : "");
 			json_str(stdout, op);
-			printf(", \"ret\": %d}", rets[i]);
+			printf(", \"ret\": %d", rets[i]);
+			op_format_result(&r.steps[i].op, &results[i],
+					 res_text, sizeof(res_text));
+			if (res_text[0]) {
+				printf(", \"out\": ");
+				json_str(stdout, res_text);
+			}
+			printf("}");
 		}
 		printf("], \"findings\": [");
 		for (i = 0; i < out->nr; i++) {
@@ -815,10 +824,13 @@ static int cmd_ops(void)
 	       "  vfio-unregister DEV\n"
 	       "  set PARAM 0|1             allow_unsafe_interrupts, "
 	       "enable_unsafe_noiommu_mode, cap_sys_rawio\n"
-	       "reproducers only (not explored or fuzzed yet):\n"
+	       "IOAS ioctls (explored where a world says 'ops ...'; not "
+	       "fuzzed yet):\n"
 	       "  ioas-alloc CTX            IOMMU_IOAS_ALLOC\n"
 	       "  ioas-map CTX IOAS IOVA LENGTH   IOMMU_IOAS_MAP at a fixed "
 	       "IOVA\n"
+	       "  ioas-unmap CTX IOAS IOVA LENGTH | all   IOMMU_IOAS_UNMAP\n"
+	       "  ioas-iova-ranges CTX IOAS IOMMU_IOAS_IOVA_RANGES\n"
 	       "suffix: = RET asserts the return code (0, -EINVAL, -22)\n"
 	       "suffix: fail=FUNC:WHAT#HIT@ORDINAL or fail=@ORDINAL "
 	       "injects a fault\n");

@@ -27,6 +27,8 @@ static const char *const op_names[OP_NR] = {
 	[OP_SET] = "set",
 	[OP_IOAS_ALLOC] = "ioas-alloc",
 	[OP_IOAS_MAP] = "ioas-map",
+	[OP_IOAS_UNMAP] = "ioas-unmap",
+	[OP_IOAS_IOVA_RANGES] = "ioas-iova-ranges",
 };
 
 static const char *const param_names[PARAM_NR] = {
@@ -52,6 +54,8 @@ static const char *const op_args[OP_NR] = {
 	[OP_SET] = "KV",
 	[OP_IOAS_ALLOC] = "C",
 	[OP_IOAS_MAP] = "CIAL",
+	[OP_IOAS_UNMAP] = "CIAL",	/* or CTX IOAS all */
+	[OP_IOAS_IOVA_RANGES] = "CI",
 };
 
 const char *op_kind_name(unsigned int kind)
@@ -206,6 +210,13 @@ int op_parse(const struct world_spec *spec, const char *text, struct op *op,
 				op->id = v;
 			break;
 		case 'A':
+			if (kind == OP_IOAS_UNMAP && !strcmp(a, "all")) {
+				/* IOVA 0, length U64_MAX: everything */
+				op->flags = 1;
+				i++;
+				goto args_done;
+			}
+			__attribute__((fallthrough));
 		case 'L':
 			if (parse_u32(a, &v) || (shape[i] == 'L' && !v))
 				return perr(err, errlen, "bad address or "
@@ -238,6 +249,7 @@ int op_parse(const struct world_spec *spec, const char *text, struct op *op,
 			break;
 		}
 	}
+args_done:
 	if (1 + i < ntok)
 		return perr(err, errlen, "extra argument '%s'", tok[1 + i]);
 	return 0;
@@ -280,8 +292,17 @@ void op_format(const struct world_spec *spec, const struct op *op,
 		n = snprintf(buf, len, "%s %s", op_names[op->kind], ctx);
 		break;
 	case OP_IOAS_MAP:
-		n = snprintf(buf, len, "ioas-map %s %u 0x%x 0x%x", ctx, op->id,
-			     op->id2, op->len);
+	case OP_IOAS_UNMAP:
+		if (op->kind == OP_IOAS_UNMAP && op->flags)
+			n = snprintf(buf, len, "ioas-unmap %s %u all", ctx,
+				     op->id);
+		else
+			n = snprintf(buf, len, "%s %s %u 0x%x 0x%x",
+				     op_names[op->kind], ctx, op->id, op->id2,
+				     op->len);
+		break;
+	case OP_IOAS_IOVA_RANGES:
+		n = snprintf(buf, len, "ioas-iova-ranges %s %u", ctx, op->id);
 		break;
 	case OP_SET:
 		n = snprintf(buf, len, "set %s %u",
@@ -352,6 +373,52 @@ void op_encode_bytes(const struct op *op, const struct op_fault *fault,
 	b[4] = fault ? fault->ordinal : 0;
 }
 
+/*
+ * What a call handed back besides its return code, as the trace prints
+ * it ("" when nothing): the id an alloc or bind returns, the bytes an
+ * unmap removed, the ranges IOMMU_IOAS_IOVA_RANGES reported.
+ */
+void op_format_result(const struct op *op, const struct op_result *res,
+		      char *buf, size_t len)
+{
+	unsigned int i;
+	size_t n;
+
+	buf[0] = 0;
+	if (res->oops || !res->applicable)
+		return;
+	switch (op->kind) {
+	case OP_BIND:
+	case OP_HWPT_ALLOC:
+	case OP_IOAS_ALLOC:
+		if (!res->ret)
+			snprintf(buf, len, "id %u", res->out_id);
+		break;
+	case OP_ATTACH:
+		if (!res->ret)
+			snprintf(buf, len, "pt_id %u", res->out_id);
+		break;
+	case OP_IOAS_UNMAP:
+		if (!res->ret)
+			snprintf(buf, len, "unmapped 0x%llx",
+				 (unsigned long long)res->unmapped);
+		break;
+	case OP_IOAS_IOVA_RANGES:
+		if (res->ret && res->ret != -EMSGSIZE)
+			break;
+		n = snprintf(buf, len, "%u range%s", res->nr_ranges,
+			     res->nr_ranges == 1 ? "" : "s");
+		for (i = 0; i < res->nr_ranges && i < OP_MAX_RANGES && n < len;
+		     i++)
+			n += snprintf(buf + n, len - n, " 0x%llx-0x%llx",
+				      (unsigned long long)res->ranges[i].start,
+				      (unsigned long long)res->ranges[i].last);
+		break;
+	default:
+		break;
+	}
+}
+
 /* ------------------------------------------------------------ enumerate */
 
 /* Present ids (visible or reserved) of a context, plus one absent id. */
@@ -409,6 +476,123 @@ static u32 wrong_id(struct iommufd_ctx *ictx, u32 id_max, int type)
 			n++;						\
 		}							\
 	} while (0)
+
+/* Page-granular IOVAs: worlds map and reserve below 4 GiB */
+#define IOAS_PAGE 0x1000u
+
+static bool world_range_overlaps(const struct world_spec *spec, u64 start,
+				 u64 last, u64 *end)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < spec->nr_devs; i++)
+		for (k = 0; k < spec->devs[i].nr_resv; k++) {
+			const struct iommu_resv_region *r =
+				&spec->devs[i].resv[k];
+
+			if (r->start <= last &&
+			    start <= r->start + r->length - 1) {
+				*end = r->start + r->length;
+				return true;
+			}
+		}
+	for (i = 0; i < spec->nr_ctxs; i++)
+		for (k = 0; k < spec->ctxs[i].nr_maps; k++) {
+			const struct w_map *m = &spec->ctxs[i].maps[k];
+
+			if (m->start <= last && start <= m->start + m->length - 1) {
+				*end = m->start + m->length;
+				return true;
+			}
+		}
+	return false;
+}
+
+/*
+ * The IOVA classes of the IOAS operations: the lowest page no device
+ * reserves and no world map covers, then the start of every reserved
+ * region (a map there is refused while the reservation stands).
+ */
+static unsigned int ioas_iovas(const struct world_spec *spec, u32 *out,
+			       unsigned int max)
+{
+	u64 free = 0, end;
+	unsigned int n = 0, i, k, j;
+
+	while (free < 0x100000000ULL &&
+	       world_range_overlaps(spec, free, free + IOAS_PAGE - 1, &end))
+		free = (end + IOAS_PAGE - 1) & ~(u64)(IOAS_PAGE - 1);
+	out[n++] = free;
+	for (i = 0; i < spec->nr_devs; i++)
+		for (k = 0; k < spec->devs[i].nr_resv; k++) {
+			u32 a = spec->devs[i].resv[k].start & ~(IOAS_PAGE - 1);
+
+			for (j = 0; j < n && out[j] != a; j++)
+				;
+			if (j == n && n < max)
+				out[n++] = a;
+		}
+	return n;
+}
+
+/*
+ * The opt-in IOAS operations of context @c, on each IOAS id (the last of
+ * @ioas_ids is absent or of another type): alloc; iova-ranges; a page
+ * mapped at each IOVA class; unmap of everything, of the free page
+ * (nothing there) and of each area exactly.
+ */
+static unsigned int enumerate_ioas_ops(const struct world_spec *spec,
+				       struct iommufd_ctx *ictx,
+				       unsigned int c, const u32 *ioas_ids,
+				       unsigned int nioas, struct op *ops,
+				       unsigned int n, unsigned int max)
+{
+	u32 iovas[1 + W_MAX_DEVS * SIM_MAX_RESV];
+	unsigned int niovas, i, k;
+	u32 mask = spec->op_mask;
+
+	niovas = ioas_iovas(spec, iovas, ARRAY_SIZE(iovas));
+	if (mask & (1u << OP_IOAS_ALLOC))
+		ADD(.kind = OP_IOAS_ALLOC, .ctx = c);
+	for (i = 0; i < nioas; i++) {
+		struct iommufd_object *obj = sim_xa_raw(&ictx->objects,
+							ioas_ids[i]);
+		/* the wrong id: one argument class is enough */
+		unsigned int nv = i + 1 < nioas ? niovas : 1;
+
+		if (mask & (1u << OP_IOAS_IOVA_RANGES))
+			ADD(.kind = OP_IOAS_IOVA_RANGES, .ctx = c,
+			    .id = ioas_ids[i]);
+		if (mask & (1u << OP_IOAS_MAP))
+			for (k = 0; k < nv; k++)
+				ADD(.kind = OP_IOAS_MAP, .ctx = c,
+				    .id = ioas_ids[i], .id2 = iovas[k],
+				    .len = IOAS_PAGE);
+		if (!(mask & (1u << OP_IOAS_UNMAP)))
+			continue;
+		ADD(.kind = OP_IOAS_UNMAP, .ctx = c, .id = ioas_ids[i],
+		    .flags = 1);
+		ADD(.kind = OP_IOAS_UNMAP, .ctx = c, .id = ioas_ids[i],
+		    .id2 = iovas[0], .len = IOAS_PAGE);
+		if (i + 1 < nioas && obj && obj != XA_ZERO_ENTRY &&
+		    obj->type == IOMMUFD_OBJ_IOAS) {
+			struct iommufd_ioas *ioas = container_of(
+				obj, struct iommufd_ioas, obj);
+			struct target_resv a[8];
+			unsigned int na = target_ioas_areas(ioas, a,
+							    ARRAY_SIZE(a));
+
+			for (k = 0; k < na && k < ARRAY_SIZE(a); k++)
+				if (a[k].start != iovas[0] ||
+				    a[k].last != iovas[0] + IOAS_PAGE - 1)
+					ADD(.kind = OP_IOAS_UNMAP, .ctx = c,
+					    .id = ioas_ids[i],
+					    .id2 = a[k].start,
+					    .len = a[k].last - a[k].start + 1);
+		}
+	}
+	return n;
+}
 
 /*
  * Argument classes: ids range over every id that is present in the context
@@ -476,6 +660,9 @@ unsigned int op_enumerate(struct op *ops, unsigned int max)
 		for (i = 0; i < nids; i++)
 			ADD(.kind = OP_DESTROY, .ctx = c, .id = ids[i]);
 		ADD(.kind = OP_CLOSE, .ctx = c);
+		if (spec->op_mask)
+			n = enumerate_ioas_ops(spec, ictx, c, ptids, np, ops,
+					       n, max);
 	}
 	for (p = 0; p < PARAM_NR; p++)
 		if (spec->param_mask & (1u << p))
@@ -547,6 +734,8 @@ static int op_dispatch(const struct op *op, struct op_result *res)
 	case OP_CLOSE:
 	case OP_IOAS_ALLOC:
 	case OP_IOAS_MAP:
+	case OP_IOAS_UNMAP:
+	case OP_IOAS_IOVA_RANGES:
 		if (op->ctx >= spec->nr_ctxs)
 			return -EINVAL;
 		ictx = w->ctx[op->ctx];
@@ -573,6 +762,16 @@ static int op_dispatch(const struct op *op, struct op_result *res)
 		if (op->kind == OP_IOAS_MAP)
 			return target_ioas_map_fixed(ictx, op->id, op->id2,
 						     op->len);
+		if (op->kind == OP_IOAS_UNMAP)
+			return target_ioas_unmap(ictx, op->id,
+						 op->flags ? 0 : op->id2,
+						 op->flags ? U64_MAX : op->len,
+						 &res->unmapped);
+		if (op->kind == OP_IOAS_IOVA_RANGES)
+			return target_ioas_iova_ranges(ictx, op->id,
+						       res->ranges,
+						       OP_MAX_RANGES,
+						       &res->nr_ranges);
 		w->ctx[op->ctx] = NULL;
 		fput(ictx->file);
 		return 0;

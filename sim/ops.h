@@ -7,6 +7,7 @@
 #ifndef _BINDSIM_OPS_H
 #define _BINDSIM_OPS_H
 
+#include "target.h"
 #include "world.h"
 
 enum op_kind {
@@ -29,6 +30,10 @@ enum op_kind {
 	OP_IOAS_ALLOC,		/* ioas-alloc CTX      (IOMMU_IOAS_ALLOC) */
 	/* ioas-map CTX IOAS IOVA LENGTH (IOMMU_IOAS_MAP, FIXED_IOVA) */
 	OP_IOAS_MAP,
+	/* ioas-unmap CTX IOAS IOVA LENGTH | all (IOMMU_IOAS_UNMAP) */
+	OP_IOAS_UNMAP,
+	/* ioas-iova-ranges CTX IOAS (IOMMU_IOAS_IOVA_RANGES) */
+	OP_IOAS_IOVA_RANGES,
 	OP_NR
 };
 
@@ -47,12 +52,13 @@ struct op {
 	u8 dev;
 	u8 ctx;
 	u8 pasid;
-	u8 flags;		/* hwpt-alloc: 1 = IOMMU_HWPT_ALLOC_PASID */
+	u8 flags;		/* hwpt-alloc: 1 = IOMMU_HWPT_ALLOC_PASID;
+				 * ioas-unmap: 1 = all (0, U64_MAX) */
 	u8 param;		/* set */
 	u8 value;		/* set */
 	u32 id;			/* attach PT, destroy ID, hwpt-alloc DEVID */
-	u32 id2;		/* hwpt-alloc PTID, ioas-map IOVA */
-	u32 len;		/* ioas-map LENGTH */
+	u32 id2;		/* hwpt-alloc PTID, ioas-(un)map IOVA */
+	u32 len;		/* ioas-(un)map LENGTH */
 };
 
 /* Which fault points an operation fails. */
@@ -85,6 +91,8 @@ void op_encode_bytes(const struct op *op, const struct op_fault *fault,
 /* Every operation worth trying in the current state, deterministic order. */
 unsigned int op_enumerate(struct op *ops, unsigned int max);
 
+#define OP_MAX_RANGES TARGET_MAX_RANGES
+
 struct op_result {
 	int ret;		/* 0 or -errno; void ops return 0 */
 	bool oops;		/* the operation died in a simulated oops */
@@ -94,7 +102,15 @@ struct op_result {
 	/* unbind: the device's context (index, -1: none) and id before */
 	int pre_ctx;
 	u32 pre_id;
+	u64 unmapped;		/* ioas-unmap: bytes unmapped */
+	/* ioas-iova-ranges: the count reported, the first OP_MAX_RANGES */
+	u32 nr_ranges;
+	struct target_range ranges[OP_MAX_RANGES];
 };
+
+/* What the call handed back, for traces ("" if nothing). */
+void op_format_result(const struct op *op, const struct op_result *res,
+		      char *buf, size_t len);
 
 /*
  * Run one operation as one system call: fault selection from @fault,

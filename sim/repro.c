@@ -595,6 +595,8 @@ static void *run_scratch;
 static void *run_prev;
 /* The return code of each step of the last repro_run() */
 static int run_ret[REPRO_MAX_STEPS];
+/* ... and what it handed back (op_format_result()) */
+static struct op_result run_res[REPRO_MAX_STEPS];
 static bool run_missed[REPRO_MAX_STEPS];	/* asked-for fault not injected */
 static unsigned int run_nr;
 
@@ -602,6 +604,12 @@ const int *repro_last_returns(unsigned int *nr)
 {
 	*nr = run_nr;
 	return run_ret;
+}
+
+const struct op_result *repro_last_results(unsigned int *nr)
+{
+	*nr = run_nr;
+	return run_res;
 }
 
 unsigned int repro_last_missed_faults(void)
@@ -679,7 +687,7 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 		const struct repro_step *st = &r->steps[i];
 		struct sim_settings set = sim_kernel()->settings;
 		struct op_result res;
-		char buf[OP_TEXT], phase[64];
+		char buf[OP_TEXT], phase[64], out_text[512];
 		bool unchanged;
 
 		if (!t) {
@@ -720,6 +728,10 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 					errno_name(res.ret));
 			else
 				fprintf(t, "   = %s\n", errno_name(res.ret));
+			op_format_result(&st->op, &res, out_text,
+					 sizeof(out_text));
+			if (out_text[0])
+				fprintf(t, "   -> %s\n", out_text);
 		}
 		run_missed[run_nr] = (st->fault.site[0] || st->fault.ordinal ||
 				      st->fault.mask) && !res.oops &&
@@ -727,6 +739,7 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 		if (t && run_missed[run_nr])
 			fprintf(t, "   (the fault asked for was not injected: "
 				"the step passed no such fault point)\n");
+		run_res[run_nr] = res;
 		run_ret[run_nr++] = res.ret;
 		cr->nr = 0;
 		check_transition(&st->op, &res, &set, before, cr);

@@ -84,6 +84,8 @@ int repro_run(const struct repro *r, FILE *trace, struct check_result *out);
 bool repro_matches(const struct repro *r, const struct check_result *out);
 /* The return code of each step the last repro_run() ran. */
 const int *repro_last_returns(unsigned int *nr);
+/* What each step handed back (op_format_result() prints it) */
+const struct op_result *repro_last_results(unsigned int *nr);
 /* Steps of the last repro_run() whose fault was asked for, not injected. */
 unsigned int repro_last_missed_faults(void);
 /* Replays @r and reports whether it shows its 'expect' line. */

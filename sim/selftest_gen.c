@@ -134,8 +134,9 @@ static bool check_steps(struct gen *g)
 		    s->op.pasid)
 			return refuse(g, "a PASID %s: no device QEMU 7.2 emulates has a PASID capability",
 				      s->op.kind == OP_ATTACH ? "attach" : "detach");
-		if (s->op.kind >= OP_NR_BYTES)
-			return refuse(g, "%s: the runtime does not perform the reproducer-only IOAS operations yet", op_kind_name(s->op.kind));
+		if (s->op.kind >= OP_IOAS_ALLOC &&
+		    s->op.kind <= OP_IOAS_IOVA_RANGES)
+			return refuse(g, "%s: the runtime does not perform the IOAS operations yet", op_kind_name(s->op.kind));
 		if (s->op.kind == OP_SET && s->op.param == PARAM_CAP_SYS_RAWIO)
 			return refuse(g, "%s: the program runs as root and keeps its capabilities", "set cap_sys_rawio");
 		if ((s->fault.site[0] && !s->fault.ordinal) || s->fault.mask)

@@ -37,6 +37,22 @@ int target_ioas_alloc(struct iommufd_ctx *ictx, u32 *out_id);
 /* IOMMU_IOAS_MAP with a fixed IOVA (a world's mapping fixture) */
 int target_ioas_map_fixed(struct iommufd_ctx *ictx, u32 ioas_id,
 			  unsigned long iova, unsigned long length);
+/* IOMMU_IOAS_UNMAP; iova 0 with length U64_MAX unmaps everything */
+int target_ioas_unmap(struct iommufd_ctx *ictx, u32 ioas_id, u64 iova,
+		      u64 length, u64 *unmapped);
+
+#define TARGET_MAX_RANGES 8
+
+struct target_range {
+	u64 start, last;
+};
+
+/*
+ * IOMMU_IOAS_IOVA_RANGES with room for @max ranges: *num receives the
+ * count the kernel reports (which may exceed @max: -EMSGSIZE).
+ */
+int target_ioas_iova_ranges(struct iommufd_ctx *ictx, u32 ioas_id,
+			    struct target_range *out, u32 max, u32 *num);
 int target_hwpt_alloc(struct iommufd_ctx *ictx, u32 dev_id, u32 pt_id,
 		      u32 flags, u32 *out_id);
 int target_destroy(struct iommufd_ctx *ictx, u32 id);
@@ -50,6 +66,9 @@ struct target_resv {
 /* An IOAS's reserved ranges in ascending order; returns how many. */
 unsigned int target_ioas_resv(struct iommufd_ioas *ioas,
 			      struct target_resv *out, unsigned int max);
+/* An IOAS's mapped areas in ascending order (owner NULL). */
+unsigned int target_ioas_areas(struct iommufd_ioas *ioas,
+			       struct target_resv *out, unsigned int max);
 unsigned int target_ioas_nr_domains(struct iommufd_ioas *ioas);
 /* The hwpt's domain holds the IOAS mappings (iopt_table_add_domain). */
 bool target_hwpt_filled(struct iommufd_hwpt_paging *hwpt_paging);

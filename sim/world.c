@@ -11,6 +11,8 @@
  *   params NAME...   module parameters the explorer toggles (set ops)
  *   ids N            object ids per context (1..N), default 8
  *   pasids N         pasids the explorer attaches (0..N-1), default 1
+ *   ops OP...        opt-in operations the explorer generates too:
+ *                    ioas-alloc ioas-map ioas-unmap ioas-iova-ranges
  *   boot KEY=0|1...  a boot variant (Kconfig and module parameters);
  *                    CONFIG_IOMMUFD_NOIOMMU=1 needs CONFIG_VFIO_NOIOMMU=1
  *
@@ -28,6 +30,7 @@
 #include <linux/slab.h>
 
 #include "iommufd_private.h"
+#include "ops.h"
 #include "target.h"
 #include "world.h"
 
@@ -401,6 +404,30 @@ static bool *setting_field(struct sim_settings *s, unsigned int i)
 	return fields[i];
 }
 
+/* "ops OP...": the IOAS ioctls, each at most once */
+static int parse_ops(struct wparse *p, struct world_spec *spec, char **tok,
+		     int ntok)
+{
+	unsigned int k;
+	int i;
+
+	if (ntok < 2)
+		return werr(p, "ops needs an operation");
+	for (i = 1; i < ntok; i++) {
+		for (k = OP_IOAS_ALLOC; k <= OP_IOAS_IOVA_RANGES; k++)
+			if (!strcmp(tok[i], op_kind_name(k)))
+				break;
+		if (k > OP_IOAS_IOVA_RANGES)
+			return werr(p, "ops takes ioas-alloc, ioas-map, "
+				    "ioas-unmap or ioas-iova-ranges, not '%s'",
+				    tok[i]);
+		if (spec->op_mask & (1u << k))
+			return werr(p, "operation '%s' given twice", tok[i]);
+		spec->op_mask |= 1u << k;
+	}
+	return 0;
+}
+
 static int parse_boot(struct wparse *p, struct world_spec *spec, char **tok,
 		      int ntok)
 {
@@ -523,6 +550,9 @@ int world_parse(const char *text, const char *name, struct world_spec *spec,
 						    tok[i]);
 				spec->param_mask |= 1u << (k - 2);
 			}
+		} else if (!strcmp(tok[0], "ops")) {
+			if (parse_ops(&p, spec, tok, ntok))
+				return -1;
 		} else if (!strcmp(tok[0], "boot")) {
 			if (parse_boot(&p, spec, tok, ntok))
 				return -1;
@@ -715,6 +745,13 @@ void world_format(const struct world_spec *spec, char *buf, size_t len)
 		OUT("\n");
 	}
 	OUT("ids %u\npasids %u\n", spec->id_max, spec->nr_pasids);
+	if (spec->op_mask) {
+		OUT("ops");
+		for (k = 0; k < 32; k++)
+			if (spec->op_mask & (1u << k))
+				OUT(" %s", op_kind_name(k));
+		OUT("\n");
+	}
 	if (spec->param_mask) {
 		OUT("params");
 		for (k = 2; k < ARRAY_SIZE(setting_names); k++)

@@ -63,6 +63,11 @@ struct world_spec {
 	u32 id_max;		/* object ids per context: 1..id_max */
 	u32 nr_pasids;		/* pasids the explorer uses: 0..nr_pasids-1 */
 	unsigned int param_mask; /* module parameters the explorer toggles */
+	/*
+	 * Opt-in operations the explorer generates too (bit per enum op_kind:
+	 * the IOAS ioctls, which multiply the states of any world).
+	 */
+	unsigned int op_mask;
 	unsigned int nr_boots;	/* boot variants (Kconfig + parameters) */
 	struct sim_settings boots[W_MAX_BOOTS];
 };

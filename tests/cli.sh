@@ -442,7 +442,7 @@ if run "bindsim state" 0 "$B" state "$tmp/rdir/assert.repro"; then
 	fi
 fi
 if run "replay --json" 0 "$B" replay --json "$tmp/rdir/assert.repro"; then
-	if grep -q '"steps": \[{"op": "bind d0 c0", "ret": 0}, {"op": "bind d0 c0", "ret": -22}\]' "$tmp/out"; then
+	if grep -q '"steps": \[{"op": "bind d0 c0", "ret": 0, "out": "id 2"}, {"op": "bind d0 c0", "ret": -22}\]' "$tmp/out"; then
 		ok "replay --json lists every step's return code"
 	else
 		bad "replay --json: no per-step return codes"
@@ -657,6 +657,30 @@ closure_counts() {
 			"$states ${trans:-}"
 	fi
 }
+# What a call hands back is printed after its return code, and is in
+# replay --json as "out"
+f=tests/repro/reference--ioas-ranges.repro
+if "$B" replay "$f" >"$tmp/out" 2>"$tmp/err" &&
+   grep -qx '   -> 2 ranges 0x0-0x7ffffff 0x8100000-0xffffffffffffffff' \
+	"$tmp/out" &&
+   grep -qx '   -> unmapped 0x1000' "$tmp/out" &&
+   grep -qx '   -> id 2' "$tmp/out"; then
+	ok "replay prints the ids, unmapped bytes and IOVA ranges handed back"
+else
+	bad "replay of $f lacks the '-> ...' result lines"
+	show "$tmp/out"
+fi
+if "$B" replay --json "$f" >"$tmp/out" 2>"$tmp/err" &&
+   grep -qF '{"op": "ioas-unmap c0 1 0x0 0x3000", "ret": 0, "out": "unmapped 0x1000"}' \
+	"$tmp/out" &&
+   grep -qF '{"op": "ioas-unmap c0 1 0x1000 0x800", "ret": -2}' "$tmp/out"
+then
+	ok "replay --json: each step's result as \"out\", none on failure"
+else
+	bad "replay --json of $f lacks the step results"
+	show "$tmp/out"
+fi
+
 if [ -x "$PLAIN" ]; then
 	closure_counts model "$PLAIN" 54164 1730168
 else

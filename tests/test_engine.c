@@ -99,6 +99,11 @@ static const struct op_case op_cases[] = {
 	OPC("ioas-alloc c1", .kind = OP_IOAS_ALLOC, .ctx = 1),
 	OPC("ioas-map c0 1 0x8000000 0x1000", .kind = OP_IOAS_MAP, .id = 1,
 	    .id2 = 0x8000000, .len = 0x1000),
+	OPC("ioas-unmap c1 2 0x1000 0x2000", .kind = OP_IOAS_UNMAP, .ctx = 1,
+	    .id = 2, .id2 = 0x1000, .len = 0x2000),
+	OPC("ioas-unmap c0 1 all", .kind = OP_IOAS_UNMAP, .id = 1,
+	    .flags = 1),
+	OPC("ioas-iova-ranges c0 3", .kind = OP_IOAS_IOVA_RANGES, .id = 3),
 	/* fault specs: by ordinal, by site and hit, and both */
 	OPF("bind n1 c0 fail=@1", 1, 0, NULL, .kind = OP_BIND, .dev = 3),
 	OPF("attach d0 0 1 fail=@64", 64, 0, NULL, .kind = OP_ATTACH,
@@ -279,6 +284,11 @@ static void test_op_text_errors(void **state)
 		{ "bind d0 c0 fail=a:b#65", "bad fault hit" },
 		{ "bind d0 c0 fail=kzalloc", "fault site must be func:what" },
 		{ "close c0 c0 c0 c0 c0 c0 c0 c0 c0", "too many words" },
+		{ "ioas-unmap c0 1 all 0x1000", "extra argument '0x1000'" },
+		{ "ioas-unmap c0 1 0x1000", "ioas-unmap: missing argument 4" },
+		{ "ioas-unmap c0 1 0x1000 0", "bad address or length '0'" },
+		{ "ioas-map c0 1 all 0x1000", "bad address or length 'all'" },
+		{ "ioas-iova-ranges c0", "ioas-iova-ranges: missing argument 2" },
 	};
 	unsigned int i;
 

@@ -53,6 +53,7 @@ struct phys_vec {
 
 #define PHYS_ADDR_MAX (~(phys_addr_t)0)
 #define U32_MAX ((u32)~0U)
+#define U64_MAX ((u64)~0ULL)
 #define INT_MAX_ ((int)(~0U >> 1))
 
 #endif
