@@ -512,7 +512,7 @@ static void ioas_alloc_and_map_failures(void **state)
 
 	ioas = tu_ioas(ictx, 1);
 	tu_snap_take(&before);
-	tu_enter_fault_site("iopt_map_range:kzalloc", 1);
+	tu_enter_fault_site("iopt_alloc_area:kzalloc", 1);
 	TU_GUARDED(rc = iopt_map_range(&ioas->iopt, 0x10000, 0x2000));
 	tu_leave();
 	assert_int_equal(sim_fault_nr_injected(), 1);
