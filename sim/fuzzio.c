@@ -447,28 +447,14 @@ static int usage_error(const char *msg, const char *arg)
 	return 2;
 }
 
-static int cmd_encode(int argc, char **argv)
+int fuzzio_encode(const char *file, const char *outp, bool hex)
 {
-	const char *file = NULL, *outp = NULL;
 	u8 buf[FUZZ_MAX_BYTES];
-	bool hex = false;
 	struct repro r;
 	char err[512];
 	FILE *f = stdout;
-	int a, n, i;
+	int n, i;
 
-	for (a = 0; a < argc; a++) {
-		if (!strcmp(argv[a], "-o") && a + 1 < argc)
-			outp = argv[++a];
-		else if (!strcmp(argv[a], "--hex"))
-			hex = true;
-		else if (sim_is_option(argv[a]) || file)
-			return usage_error("unexpected argument", argv[a]);
-		else
-			file = argv[a];
-	}
-	if (!file)
-		return usage_error("encode needs a FILE", NULL);
 	if (!hex && !outp && isatty(STDOUT_FILENO))
 		return usage_error("encode writes bytes: redirect stdout, "
 				   "or use -o FILE or --hex", NULL);
@@ -502,37 +488,38 @@ static int cmd_encode(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_decode(int argc, char **argv)
+int fuzzio_decode(const char *file)
 {
 	struct check_result *cr;
 	struct repro r;
 	size_t len;
 	char *data;
 
-	if (argc != 1 || sim_is_option(argv[0]))
-		return usage_error("decode takes one FILE", NULL);
-	data = read_file(argv[0], FUZZ_MAX_BYTES, &len);
+	data = read_file(file, FUZZ_MAX_BYTES, &len);
 	if (!data) {
-		fprintf(stderr, "bindsim: cannot read %s\n", sim_input_name(argv[0]));
+		fprintf(stderr, "bindsim: cannot read %s\n",
+			sim_input_name(file));
 		return 2;
 	}
 	cr = malloc(sizeof(*cr));
 	if (!cr || fuzz_bytes_to_repro((u8 *)data, len, &r)) {
-		fprintf(stderr, "bindsim: %s: empty input\n", sim_input_name(argv[0]));
+		fprintf(stderr, "bindsim: %s: empty input\n",
+			sim_input_name(file));
 		free(cr);
 		free(data);
 		return 2;
 	}
 	free(data);
 	if (repro_run(&r, NULL, cr)) {
-		fprintf(stderr, "bindsim: %s: world does not boot\n", sim_input_name(argv[0]));
+		fprintf(stderr, "bindsim: %s: world does not boot\n",
+			sim_input_name(file));
 		repro_free(&r);
 		free(cr);
 		return 2;
 	}
 	if (cr->nr)
 		snprintf(r.expect, sizeof(r.expect), "%s", cr->f[0].sig);
-	printf("# decoded from %s by bindsim decode\n", sim_input_name(argv[0]));
+	printf("# decoded from %s by bindsim decode\n", sim_input_name(file));
 	repro_write(stdout, &r, cr->nr ? &cr->f[0] : NULL);
 	repro_free(&r);
 	free(cr);
@@ -712,23 +699,13 @@ static int import_path(struct import_state *s, const char *path)
 	return 0;
 }
 
-static int cmd_fuzz_import(int argc, char **argv)
+int fuzzio_import(const char *outdir, unsigned int nr, char *const *paths)
 {
-	struct import_state s = { .outdir = "fuzz-triage" };
+	struct import_state s = { .outdir = outdir };
 	char err[320];
-	unsigned int i, nin = 0;
-	int a, rc = 0;
+	unsigned int i;
+	int rc = 0;
 
-	for (a = 0; a < argc; a++) {
-		if (!strcmp(argv[a], "--out") && a + 1 < argc)
-			s.outdir = argv[++a];
-		else if (argv[a][0] == '-')
-			return usage_error("unexpected argument", argv[a]);
-		else
-			nin++;
-	}
-	if (!nin)
-		return usage_error("fuzz-import needs a DIR (or files)", NULL);
 	if (fuzz_worlds_init(err, sizeof(err))) {
 		fprintf(stderr, "bindsim: %s\n", err);
 		return 2;
@@ -740,14 +717,9 @@ static int cmd_fuzz_import(int argc, char **argv)
 	}
 	printf("bindsim fuzz-import: revision %s, reproducers in %s/\n",
 	       bindsim_revision(), s.outdir);
-	for (a = 0; a < argc; a++) {
-		if (!strcmp(argv[a], "--out")) {
-			a++;
-			continue;
-		}
-		if (import_path(&s, argv[a]))
+	for (i = 0; i < nr; i++)
+		if (import_path(&s, paths[i]))
 			rc = 2;
-	}
 	printf("\n%-44s %-5s %s\n", "signature", "ops", "reproducer <- input");
 	for (i = 0; i < s.nr; i++) {
 		printf("%-44s %-5u %s\n%44s       <- %s", s.tab[i].sig,
@@ -764,19 +736,4 @@ static int cmd_fuzz_import(int argc, char **argv)
 	if (s.failed)
 		return 2;
 	return s.clean ? 1 : 0;
-}
-
-bool fuzzio_command(const char *cmd)
-{
-	return !strcmp(cmd, "encode") || !strcmp(cmd, "decode") ||
-	       !strcmp(cmd, "fuzz-import");
-}
-
-int fuzzio_main(const char *cmd, int argc, char **argv)
-{
-	if (!strcmp(cmd, "encode"))
-		return cmd_encode(argc, argv);
-	if (!strcmp(cmd, "decode"))
-		return cmd_decode(argc, argv);
-	return cmd_fuzz_import(argc, argv);
 }

@@ -54,8 +54,15 @@ int fuzz_repro_to_bytes(const struct repro *r, u8 *buf, size_t len,
  */
 void fuzz_name_faults(struct repro *r);
 
-/* The CLI: "encode" and "fuzz-import" (argv without the command). */
-bool fuzzio_command(const char *cmd);
-int fuzzio_main(const char *cmd, int argc, char **argv);
+/*
+ * The commands (sim/main.c parses their options). encode: FILE ("-":
+ * stdin) in the byte form to @out or stdout, as hex text if @hex; decode:
+ * a byte-form FILE as a reproducer; fuzz-import: the fuzzer inputs in
+ * @paths (files or directories) as minimised reproducers in @outdir.
+ * Exit codes as bindsim's.
+ */
+int fuzzio_encode(const char *file, const char *out, bool hex);
+int fuzzio_decode(const char *file);
+int fuzzio_import(const char *outdir, unsigned int nr, char *const *paths);
 
 #endif

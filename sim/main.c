@@ -6,6 +6,9 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,19 +20,161 @@
 #include "selftest_gen.h"
 #include "target.h"
 
-/* One entry per command: 'help', 'COMMAND --help' and the man page. */
+/*
+ * The command line. One table, helps[], holds every command's operands,
+ * options and text: getopt_long() is fed from it, and 'help', 'COMMAND
+ * --help', the man page and the "valid:" list of an unknown option are
+ * printed from it, so they cannot drift apart.
+ */
+
+/* An option's key: its short letter, or one of these. */
+enum opt_key {
+	K_VERSION = 256, K_WORLD, K_DEPTH, K_CLOSURE, K_SHARD,
+	K_MAX_FINDINGS, K_STOP_ON, K_NO_FAULTS, K_JSON, K_KTAP, K_OUT,
+	K_PROGRESS, K_SITES, K_MAX_STATES, K_MAX_MEMORY, K_TIME_LIMIT,
+	K_STATE, K_PRINT, K_HEX, K_PEER, K_ABSTRACTIONS, K_SIGS, K_MAN,
+};
+
+#define OPT_OR		1	/* excludes the next one: "[A | B]" */
+#define OPT_NEEDED	2	/* not optional: no brackets */
+#define NUM_MAX		1000000000UL	/* the largest count taken */
+
+struct cmd_opt {
+	const char *name;	/* --NAME */
+	int key;		/* a letter: also -LETTER */
+	const char *arg;	/* its argument, NULL for a flag */
+	unsigned int flags;
+	unsigned long max;	/* a whole number from 0 to max, if not 0 */
+};
+
+/* Every command takes these (listed once, in the usage's last lines). */
+static const struct cmd_opt common_opts[] = {
+	{ .name = "help", .key = 'h' },
+	{ .name = "version", .key = K_VERSION },
+	{ }
+};
+
+static const struct cmd_opt explore_opts[] = {
+	{ .name = "world", .key = K_WORLD, .arg = "FILE|-|default" },
+	{ .name = "depth", .key = K_DEPTH, .arg = "N", .flags = OPT_OR,
+	  .max = 1000 },
+	{ .name = "closure", .key = K_CLOSURE },
+	{ .name = "shard", .key = K_SHARD, .arg = "I/N" },
+	{ .name = "max-findings", .key = K_MAX_FINDINGS, .arg = "N",
+	  .max = NUM_MAX },
+	{ .name = "stop-on", .key = K_STOP_ON, .arg = "KIND" },
+	{ .name = "no-faults", .key = K_NO_FAULTS },
+	{ .name = "json", .key = K_JSON, .flags = OPT_OR },
+	{ .name = "ktap", .key = K_KTAP },
+	{ .name = "out", .key = K_OUT, .arg = "DIR" },
+	{ .name = "progress", .key = K_PROGRESS },
+	{ .name = "sites", .key = K_SITES },
+	{ .name = "max-states", .key = K_MAX_STATES, .arg = "N",
+	  .max = NUM_MAX },
+	{ .name = "max-memory", .key = K_MAX_MEMORY, .arg = "MIB",
+	  .max = NUM_MAX },
+	{ .name = "time-limit", .key = K_TIME_LIMIT, .arg = "SECS" },
+	{ }
+};
+
+static const struct cmd_opt replay_opts[] = {
+	{ .name = "json", .key = K_JSON },
+	{ .name = "state", .key = K_STATE },
+	{ }
+};
+
+static const struct cmd_opt json_opts[] = {
+	{ .name = "json", .key = K_JSON },
+	{ }
+};
+
+static const struct cmd_opt out_file_opts[] = {
+	{ .name = "out", .key = 'o', .arg = "OUT" },
+	{ }
+};
+
+static const struct cmd_opt check_world_opts[] = {
+	{ .name = "print", .key = K_PRINT },
+	{ }
+};
+
+static const struct cmd_opt encode_opts[] = {
+	{ .name = "out", .key = 'o', .arg = "OUT" },
+	{ .name = "hex", .key = K_HEX },
+	{ }
+};
+
+static const struct cmd_opt out_dir_opts[] = {
+	{ .name = "out", .key = K_OUT, .arg = "DIR" },
+	{ }
+};
+
+static const struct cmd_opt diff_opts[] = {
+	{ .name = "peer", .key = K_PEER, .arg = "BIN", .flags = OPT_NEEDED },
+	{ .name = "world", .key = K_WORLD, .arg = "FILE|default" },
+	{ .name = "depth", .key = K_DEPTH, .arg = "N", .flags = OPT_OR,
+	  .max = 1000 },
+	{ .name = "closure", .key = K_CLOSURE },
+	{ .name = "abstractions", .key = K_ABSTRACTIONS, .arg = "FILE" },
+	{ .name = "out", .key = K_OUT, .arg = "DIR" },
+	{ .name = "sigs", .key = K_SIGS },
+	{ }
+};
+
+static const struct cmd_opt help_opts[] = {
+	{ .name = "man", .key = K_MAN },
+	{ }
+};
+
+static const struct cmd_opt no_opts[] = {
+	{ }
+};
+
+/* A command line, parsed: the options in order, then the operands. */
+struct cli_val {
+	int key;
+	const char *arg;
+	unsigned long num;	/* the number, for an option with a max */
+};
+
+struct cli {
+	const struct cmd_help *cmd;
+	struct cli_val *val;
+	unsigned int nr_vals;
+	char **operand;
+	unsigned int nr_operands;
+};
+
+static int run_explore(const struct cli *c);
+static int run_replay(const struct cli *c);
+static int run_state(const struct cli *c);
+static int run_minimise(const struct cli *c);
+static int run_to_cmocka(const struct cli *c);
+static int run_to_selftest(const struct cli *c);
+static int run_check_world(const struct cli *c);
+static int run_ops(const struct cli *c);
+static int run_worlds(const struct cli *c);
+static int run_sites(const struct cli *c);
+static int run_encode(const struct cli *c);
+static int run_decode(const struct cli *c);
+static int run_fuzz_import(const struct cli *c);
+static int run_diff(const struct cli *c);
+static int run_serve(const struct cli *c);
+static int run_version(const struct cli *c);
+static int run_help(const struct cli *c);
+
+/* One entry per command: its options, 'help', 'COMMAND --help', man page */
 struct cmd_help {
 	const char *name;
-	const char *args;
+	const char *operands;	/* the synopsis before the options */
+	unsigned int min_operands, max_operands;
+	const struct cmd_opt *opts;
 	const char *text;
+	int (*run)(const struct cli *c);
 };
 
 static const struct cmd_help helps[] = {
-	{ "explore",
-	  "[--world FILE|-|default] [--depth N | --closure] [--shard I/N]\n"
-	  "[--max-findings N] [--stop-on KIND] [--no-faults]\n"
-	  "[--json | --ktap] [--out DIR] [--progress] [--sites]\n"
-	  "[--max-states N] [--max-memory MIB] [--time-limit SECS]",
+	{ "explore", "", 0, 0, explore_opts,
 	  "Walk every operation sequence of the world, failing every fault\n"
 	  "point; each finding is printed and its minimised reproducer\n"
 	  "written to DIR when first seen. A world file is capped at\n"
@@ -37,44 +182,52 @@ static const struct cmd_help helps[] = {
 	  "built-in world is not. SIGINT/SIGTERM, a cap or the time limit\n"
 	  "end the walk with 'closure false' and the reason. Exit 0 clean,\n"
 	  "1 findings, 2 bad input, 3 stopped early with no finding (not a\n"
-	  "closure), 4 out of memory." },
-	{ "replay", "FILE|- [--json] [--state]",
+	  "closure), 4 out of memory.", run_explore },
+	{ "replay", "FILE|-", 1, 1, replay_opts,
 	  "Re-run a reproducer and print its trace (--state: the state\n"
 	  "after every step). Exit 0 when it shows its 'expect' line and\n"
-	  "every assertion holds, 1 when not." },
-	{ "state", "FILE|- [--json]",
+	  "every assertion holds, 1 when not.", run_replay },
+	{ "state", "FILE|-", 1, 1, json_opts,
 	  "Replay a reproducer, then print the state view after its last\n"
-	  "step." },
-	{ "minimise", "FILE|- [-o OUT]",
+	  "step.", run_state },
+	{ "minimise", "FILE|-", 1, 1, out_file_opts,
 	  "Shrink a reproducer, keeping its finding ('minimize' works\n"
-	  "too). Exit 1 if it does not reproduce." },
-	{ "to-cmocka", "FILE|-",
-	  "Print a CMocka regression test for a reproducer." },
-	{ "to-selftest", "FILE|-",
+	  "too). Exit 1 if it does not reproduce.", run_minimise },
+	{ "to-cmocka", "FILE|-", 1, 1, no_opts,
+	  "Print a CMocka regression test for a reproducer.", run_to_cmocka },
+	{ "to-selftest", "FILE|-", 1, 1, no_opts,
 	  "Print a reproducer as a program for the booted kernel (make\n"
-	  "confirm). Exit 3: not expressible there, and why." },
-	{ "check-world", "FILE|-|default [--print]",
+	  "confirm). Exit 3: not expressible there, and why.",
+	  run_to_selftest },
+	{ "check-world", "FILE|-|default", 1, 1, check_world_opts,
 	  "Parse a world and boot each of its boot lines; with --print,\n"
-	  "print it in normal form. Exit 0 valid, 2 not, with FILE:LINE." },
-	{ "ops", "", "The operation vocabulary." },
-	{ "worlds", "[NAME]",
+	  "print it in normal form. Exit 0 valid, 2 not, with FILE:LINE.",
+	  run_check_world },
+	{ "ops", "", 0, 0, no_opts, "The operation vocabulary.", run_ops },
+	{ "worlds", "[NAME]", 0, 1, no_opts,
 	  "The built-in worlds and those under worlds/; print one with\n"
-	  "NAME." },
-	{ "sites", "", "Every fault site in this binary." },
-	{ "encode", "FILE|- [-o OUT | --hex]",
-	  "A reproducer in the fuzzer's byte form (see fuzz/README.md)." },
-	{ "decode", "FILE|-", "A fuzzer input as a reproducer." },
-	{ "fuzz-import", "DIR|FILE... [--out DIR]",
+	  "NAME.", run_worlds },
+	{ "sites", "", 0, 0, no_opts, "Every fault site in this binary.",
+	  run_sites },
+	{ "encode", "FILE|-", 1, 1, encode_opts,
+	  "A reproducer in the fuzzer's byte form (see fuzz/README.md);\n"
+	  "--hex: as hexadecimal text.", run_encode },
+	{ "decode", "FILE|-", 1, 1, no_opts,
+	  "A fuzzer input as a reproducer.", run_decode },
+	{ "fuzz-import", "DIR|FILE...", 1, UINT_MAX, out_dir_opts,
 	  "Replay a fuzzer's findings and write each new signature's\n"
-	  "minimised reproducer." },
-	{ "diff", "--peer BIN [--world FILE|default] [--depth N | --closure]\n"
-	  "[--abstractions FILE] [--out DIR] [--sigs]",
+	  "minimised reproducer.", run_fuzz_import },
+	{ "diff", "", 0, 0, diff_opts,
 	  "Run this binary's target and BIN's (another bindsim) in lock\n"
-	  "step. Exit 1 on a divergence not listed in FILE." },
-	{ "serve", "", "The peer side of diff (stdin/stdout)." },
-	{ "version", "", "Revision, target and the tree compiled." },
-	{ "help", "[COMMAND | --man]",
-	  "This text, one command's, or the manual page (roff)." },
+	  "step. Exit 1 on a divergence not listed in FILE.", run_diff },
+	{ "serve", "", 0, 0, no_opts, "The peer side of diff (stdin/stdout).",
+	  run_serve },
+	{ "version", "", 0, 0, no_opts,
+	  "Revision, target and the tree compiled (also --version).",
+	  run_version },
+	{ "help", "[COMMAND]", 0, 1, help_opts,
+	  "This text, one command's, or (--man) the manual page (roff).",
+	  run_help },
 };
 
 static const struct cmd_help *find_help(const char *name)
@@ -87,6 +240,63 @@ static const struct cmd_help *find_help(const char *name)
 		if (!strcmp(helps[i].name, name))
 			return &helps[i];
 	return NULL;
+}
+
+/* The width the synopsis is wrapped at. */
+#define SYNOPSIS_WIDTH	64
+
+/* "-o|--out" or "--depth" */
+static void opt_name(const struct cmd_opt *o, char *buf, size_t len)
+{
+	if (o->key < 256)
+		snprintf(buf, len, "-%c|--%s", o->key, o->name);
+	else
+		snprintf(buf, len, "--%s", o->name);
+}
+
+/* Append @s to @buf (of @len), wrapping at SYNOPSIS_WIDTH; @col: column */
+static void synopsis_item(char *buf, size_t len, size_t *col, const char *s)
+{
+	size_t used = strlen(buf), n = strlen(s);
+
+	if (used && *col + 1 + n > SYNOPSIS_WIDTH) {
+		snprintf(buf + used, len - used, "\n%s", s);
+		*col = n;
+	} else {
+		snprintf(buf + used, len - used, "%s%s", used ? " " : "", s);
+		*col += (used ? 1 : 0) + n;
+	}
+}
+
+/*
+ * @h's synopsis: its operands, then each option as "[--NAME ARG]" (options
+ * that exclude each other as "[A | B]"), wrapped into lines.
+ */
+static void synopsis(const struct cmd_help *h, char *buf, size_t len)
+{
+	const struct cmd_opt *o;
+	char item[160], name[64];
+	size_t col = 0, l;
+
+	buf[0] = 0;
+	if (*h->operands)
+		synopsis_item(buf, len, &col, h->operands);
+	for (o = h->opts; o->name; o++) {
+		bool first = o == h->opts || !(o[-1].flags & OPT_OR);
+		bool last = !(o->flags & OPT_OR);
+
+		if (first)
+			item[0] = 0;
+		l = strlen(item);
+		opt_name(o, name, sizeof(name));
+		snprintf(item + l, sizeof(item) - l, "%s%s%s%s%s%s",
+			 first && !(o->flags & OPT_NEEDED) ? "[" : "",
+			 first ? "" : " | ", name, o->arg ? " " : "",
+			 o->arg ? o->arg : "",
+			 last && !(o->flags & OPT_NEEDED) ? "]" : "");
+		if (last)
+			synopsis_item(buf, len, &col, item);
+	}
 }
 
 /* the end of @s's first line: its '\n' or its NUL */
@@ -110,9 +320,11 @@ static void put_indented(const char *text, int indent)
 
 static void print_cmd_help(const struct cmd_help *h)
 {
-	const char *args = h->args, *nl;
+	char args[1024];
+	const char *nl;
 	int w = (int)strlen(h->name) + 9;
 
+	synopsis(h, args, sizeof(args));
 	nl = line_end(args);
 	printf("bindsim %s%s%.*s\n", h->name, *args ? " " : "",
 	       (int)(nl - args), args);
@@ -133,7 +345,9 @@ static void print_usage(void)
 	}
 	printf("FILE may be '-' for standard input where shown. Exit "
 	       "codes: 0 clean or as\nexpected, 1 findings or mismatch, "
-	       "2 bad input.\n\n"
+	       "2 bad input. Every command also takes\n-h|--help and "
+	       "--version; --OPT=VALUE is --OPT VALUE, and '--' ends the\n"
+	       "options.\n\n"
 	       "This binary is revision '%s' of the %s.\n",
 	       bindsim_revision(), target_kind);
 }
@@ -159,6 +373,7 @@ static void put_roff(const char *s)
 /* bindsim help --man: the manual page, from the same table */
 static void print_man(void)
 {
+	char args[1024], *a;
 	unsigned int i;
 
 	printf(".\\\" SPDX-License-Identifier: GPL-2.0-only\n"
@@ -174,20 +389,21 @@ static void print_man(void)
 	       "turn, checks invariants after every step, and writes each "
 	       "finding as a minimised, replayable reproducer.\n"
 	       "This binary is revision\n.B %s\nof the %s.\n"
+	       ".PP\nEvery command also takes \\-h|\\-\\-help and "
+	       "\\-\\-version. \\-\\-OPT=VALUE is \\-\\-OPT VALUE, \\-\\- "
+	       "ends the options, and a FILE of \\- is standard input.\n"
 	       ".SH COMMANDS\n", bindsim_revision(), bindsim_revision(),
 	       target_kind);
 	for (i = 0; i < ARRAY_SIZE(helps); i++) {
-		const char *a;
-
 		printf(".TP\n.B %s", helps[i].name);
-		if (*helps[i].args) {
-			fputs(" ", stdout);
+		synopsis(&helps[i], args, sizeof(args));
+		if (*args) {
 			/* synopsis on one line */
-			for (a = helps[i].args; *a; a++) {
-				char c[2] = { *a == '\n' ? ' ' : *a, 0 };
-
-				put_roff(c);
-			}
+			for (a = args; *a; a++)
+				if (*a == '\n')
+					*a = ' ';
+			fputs(" ", stdout);
+			put_roff(args);
 		}
 		printf("\n");
 		put_roff(helps[i].text);
@@ -206,28 +422,6 @@ static void print_man(void)
 	       "tree.\n");
 }
 
-static int cmd_help(int argc, char **argv)
-{
-	const struct cmd_help *h;
-
-	if (argc == 0) {
-		print_usage();
-		return 0;
-	}
-	if (argc == 1 && !strcmp(argv[0], "--man")) {
-		print_man();
-		return 0;
-	}
-	h = argc == 1 ? find_help(argv[0]) : NULL;
-	if (!h) {
-		fprintf(stderr, "bindsim: help: unknown command%s%s\n",
-			argc ? " " : "", argc ? argv[0] : "");
-		return 2;
-	}
-	print_cmd_help(h);
-	return 0;
-}
-
 static int die_usage(const char *msg, const char *arg)
 {
 	fprintf(stderr, "bindsim: %s%s%s\n", msg, arg ? " " : "",
@@ -236,19 +430,276 @@ static int die_usage(const char *msg, const char *arg)
 	return 2;
 }
 
-static bool parse_uint(const char *s, unsigned int *v)
+/* "bindsim COMMAND: MESSAGE" and where to read more; exit code 2 */
+static int __attribute__((format(printf, 2, 3)))
+cli_error(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "bindsim %s: ", c->cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nrun 'bindsim %s --help' for usage\n",
+		c->cmd->name);
+	return 2;
+}
+
+/* A whole number of at most @max: digits only, no sign, no space. */
+static bool parse_ulong(const char *s, unsigned long max, unsigned long *v)
 {
 	char *end;
-	unsigned long x;
 
-	if (!s || !*s || *s == '-')
+	if (!s || !isdigit((unsigned char)*s))
 		return false;
 	errno = 0;
-	x = strtoul(s, &end, 10);
-	if (errno || *end || x > 1000000000UL)
-		return false;
-	*v = x;
-	return true;
+	*v = strtoul(s, &end, 10);
+	return !errno && !*end && *v <= max;
+}
+
+static const struct cmd_opt *cli_find_opt(const struct cmd_help *h, int key)
+{
+	const struct cmd_opt *o;
+
+	for (o = h->opts; o->name; o++)
+		if (o->key == key)
+			return o;
+	for (o = common_opts; o->name; o++)
+		if (o->key == key)
+			return o;
+	return NULL;
+}
+
+/* "--world, --depth, ..., -h|--help, --version" */
+static void cli_valid(const struct cmd_help *h, char *buf, size_t len)
+{
+	const struct cmd_opt *lists[] = { h->opts, common_opts }, *o;
+	char name[64];
+	unsigned int i;
+	size_t l;
+
+	buf[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		for (o = lists[i]; o->name; o++) {
+			l = strlen(buf);
+			opt_name(o, name, sizeof(name));
+			snprintf(buf + l, len - l, "%s%s", l ? ", " : "", name);
+		}
+}
+
+/* the first error of a command line, kept until the whole line is read */
+static void __attribute__((format(printf, 3, 4)))
+cli_note(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+/* The name in an option word: "--depth" of "--depth=3". */
+static int long_len(const char *word)
+{
+	return (int)strcspn(word, "=");
+}
+
+static int run_version(const struct cli *c)
+{
+	(void)c;
+	printf("bindsim revision %s, target %s\n", bindsim_revision(),
+	       target_describe());
+	return 0;
+}
+
+/* The last value given for @key, or NULL. */
+static const struct cli_val *cli_last(const struct cli *c, int key)
+{
+	unsigned int i = c->nr_vals;
+
+	while (i--)
+		if (c->val[i].key == key)
+			return &c->val[i];
+	return NULL;
+}
+
+/* The last argument given for @key, or @dflt. */
+static const char *cli_arg(const struct cli *c, int key, const char *dflt)
+{
+	const struct cli_val *v = cli_last(c, key);
+
+	return v ? v->arg : dflt;
+}
+
+static void cli_free(struct cli *c)
+{
+	free(c->val);
+	free(c->operand);
+}
+
+/*
+ * Parse @argv (argv[0] is the command's name) with getopt_long(), options
+ * and operands in any order ("-" optstring: independent of
+ * POSIXLY_CORRECT), "--" ending the options and "-" an operand. Long
+ * options must be spelled whole. Returns 0 with @c filled in, 1 when
+ * --help or --version was printed (either wins over any error), -1 after
+ * printing the first error.
+ */
+static int cli_parse(const struct cmd_help *h, int argc, char **argv,
+		     struct cli *c)
+{
+	char optstring[64] = "-:", err[1024] = "", valid[512], name[64];
+	bool help = false, version = false;
+	const struct cmd_opt *lists[] = { h->opts, common_opts }, *o, *g;
+	struct option *lo;
+	unsigned int i, n = 0;
+	int key, idx, tok;
+
+	memset(c, 0, sizeof(*c));
+	c->cmd = h;
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		for (o = lists[i]; o->name; o++)
+			n++;
+	lo = calloc(n + 1, sizeof(*lo));
+	c->val = calloc(argc, sizeof(*c->val));
+	c->operand = calloc(argc, sizeof(*c->operand));
+	if (!lo || !c->val || !c->operand) {
+		free(lo);
+		cli_free(c);
+		fprintf(stderr, "bindsim: out of memory\n");
+		return -1;
+	}
+	n = 0;
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		for (o = lists[i]; o->name; o++, n++) {
+			lo[n].name = o->name;
+			lo[n].has_arg = o->arg ? required_argument :
+					no_argument;
+			lo[n].val = o->key;
+			if (o->key < 256) {
+				size_t l = strlen(optstring);
+
+				optstring[l] = (char)o->key;
+				if (o->arg)
+					optstring[++l] = ':';
+				optstring[l + 1] = 0;
+			}
+		}
+	cli_valid(h, valid, sizeof(valid));
+
+	opterr = 0;
+	optind = 0;	/* a fresh start: glibc re-reads its settings */
+	for (;;) {
+		/* a long option is always a word of its own: argv[tok] */
+		tok = optind ? optind : 1;
+		idx = -1;
+		key = getopt_long(argc, argv, optstring, lo, &idx);
+		if (key == -1)
+			break;
+		if (key == 1) {
+			c->operand[c->nr_operands++] = optarg;
+			continue;
+		}
+		if (key == '?' && !strncmp(argv[tok], "--", 2) && optopt) {
+			cli_note(err, sizeof(err), "option '%.*s' takes no "
+				 "argument", long_len(argv[tok]), argv[tok]);
+			continue;
+		}
+		if (key == '?' && !strncmp(argv[tok], "--", 2)) {
+			cli_note(err, sizeof(err), "unknown option '%.*s'; "
+				 "valid: %s", long_len(argv[tok]), argv[tok],
+				 valid);
+			continue;
+		}
+		if (key == '?') {
+			cli_note(err, sizeof(err), "unknown option '-%c'; "
+				 "valid: %s", optopt, valid);
+			continue;
+		}
+		if (key == ':') {
+			o = cli_find_opt(h, optopt);
+			opt_name(o, name, sizeof(name));
+			cli_note(err, sizeof(err), "option '%s' needs its "
+				 "argument %s", name, o->arg);
+			continue;
+		}
+		/* getopt_long() takes a unique prefix; we do not */
+		if (idx >= 0 && (long_len(argv[tok] + 2) !=
+				 (int)strlen(lo[idx].name) ||
+				 strncmp(argv[tok] + 2, lo[idx].name,
+					 strlen(lo[idx].name)))) {
+			cli_note(err, sizeof(err), "unknown option '%.*s'; "
+				 "valid: %s", long_len(argv[tok]), argv[tok],
+				 valid);
+			continue;
+		}
+		if (key == 'h') {
+			help = true;
+			continue;
+		}
+		if (key == K_VERSION) {
+			version = true;
+			continue;
+		}
+		o = cli_find_opt(h, key);
+		c->val[c->nr_vals].key = key;
+		c->val[c->nr_vals].arg = optarg;
+		if (o->max && !parse_ulong(optarg, o->max,
+					   &c->val[c->nr_vals].num)) {
+			opt_name(o, name, sizeof(name));
+			cli_note(err, sizeof(err), "%s '%s': not a whole "
+				 "number from 0 to %lu", name, optarg, o->max);
+		}
+		c->nr_vals++;
+	}
+	free(lo);
+	/* "--" ends the options: the rest are operands */
+	while (optind < argc)
+		c->operand[c->nr_operands++] = argv[optind++];
+
+	/* options that exclude each other, and those that are needed */
+	for (g = h->opts; g->name; g = o + 1) {
+		const struct cmd_opt *seen = NULL;
+
+		for (o = g; ; o++) {
+			for (i = 0; i < c->nr_vals; i++)
+				if (c->val[i].key == o->key)
+					break;
+			if (i < c->nr_vals && seen)
+				cli_note(err, sizeof(err), "--%s and --%s "
+					 "exclude each other", seen->name,
+					 o->name);
+			if (i < c->nr_vals && !seen)
+				seen = o;
+			if (i == c->nr_vals && (o->flags & OPT_NEEDED))
+				cli_note(err, sizeof(err), "needs --%s %s",
+					 o->name, o->arg);
+			if (!(o->flags & OPT_OR))
+				break;
+		}
+	}
+	if (c->nr_operands < h->min_operands)
+		cli_note(err, sizeof(err), "missing %s", h->operands);
+	if (c->nr_operands > h->max_operands)
+		cli_note(err, sizeof(err), "unexpected operand '%s'",
+			 c->operand[h->max_operands]);
+
+	if (help || version) {
+		if (help)
+			print_cmd_help(h);
+		else
+			run_version(c);
+		cli_free(c);
+		return 1;
+	}
+	if (*err) {
+		cli_error(c, "%s", err);
+		cli_free(c);
+		return -1;
+	}
+	return 0;
 }
 
 static void json_str(FILE *f, const char *s)
@@ -284,7 +735,7 @@ static int mkdir_p(const char *path)
 	return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-/* What cmd_explore does with each finding when it is first seen. */
+/* What run_explore does with each finding when it is first seen. */
 struct explore_sink {
 	const struct world_spec *spec;
 	const char *out;		/* --out DIR, or NULL */
@@ -352,19 +803,52 @@ static void explore_found(struct explore_finding *ef, void *arg)
 		print_finding(k, ef, written ? path : NULL);
 }
 
-/* --time-limit: seconds, a positive number. */
+/* --time-limit: seconds, a positive number (decimal, not hex). */
 static bool parse_secs(const char *s, double *v)
 {
 	char *end;
 
-	if (!s || !*s || *s == '-')
+	if (!s || (!isdigit((unsigned char)*s) && *s != '.') ||
+	    strpbrk(s, "xX"))
 		return false;
 	errno = 0;
 	*v = strtod(s, &end);
 	return !errno && !*end && *v > 0 && *v <= 1e9;
 }
 
-static int cmd_explore(int argc, char **argv)
+/* --shard I/N: whole numbers, I < N */
+static bool parse_shard(const char *s, struct explore_opts *o)
+{
+	const char *slash = strchr(s, '/');
+	unsigned long i, n;
+	char buf[16];
+
+	if (!slash || slash - s >= (int)sizeof(buf))
+		return false;
+	snprintf(buf, sizeof(buf), "%.*s", (int)(slash - s), s);
+	if (!parse_ulong(buf, NUM_MAX, &i) ||
+	    !parse_ulong(slash + 1, NUM_MAX, &n) || i >= n)
+		return false;
+	o->shard = i;
+	o->nr_shards = n;
+	return true;
+}
+
+/* the finding kinds --stop-on takes, for its error message */
+static void finding_kinds(char *buf, size_t len)
+{
+	size_t l;
+	int k;
+
+	buf[0] = 0;
+	for (k = 0; k < SIM_F_NR; k++) {
+		l = strlen(buf);
+		snprintf(buf + l, len - l, "%s%s", k ? ", " : "",
+			 sim_finding_kind_name(k));
+	}
+}
+
+static int run_explore(const struct cli *c)
 {
 	struct explore_opts o = { .depth = -1, .nr_shards = 1,
 				  .stop_kind = -1 };
@@ -375,87 +859,76 @@ static int cmd_explore(int argc, char **argv)
 	bool max_states_set = false, max_memory_set = false;
 	struct world_spec spec;
 	struct explore_stats st;
-	unsigned int nr = 0, i, nsites, u;
+	unsigned int nr = 0, i, nsites;
 	char err[300], *text = NULL;
 	const char *p;
 	struct stat sb;
-	int a, rc;
+	int rc;
 
-	for (a = 0; a < argc; a++) {
-		const char *v = a + 1 < argc ? argv[a + 1] : NULL;
+	for (i = 0; i < c->nr_vals; i++) {
+		const struct cli_val *v = &c->val[i];
 
-		if (!strcmp(argv[a], "--world") && v) {
-			world = v;
-			a++;
-		} else if (!strcmp(argv[a], "--depth") && v) {
-			unsigned int d;
-
-			if (!parse_uint(v, &d) || d > 1000)
-				return die_usage("bad --depth", v);
-			o.depth = d;
-			a++;
-		} else if (!strcmp(argv[a], "--closure")) {
+		switch (v->key) {
+		case K_WORLD:
+			world = v->arg;
+			break;
+		case K_DEPTH:
+			o.depth = v->num;
+			break;
+		case K_CLOSURE:
 			o.depth = -1;
-		} else if (!strcmp(argv[a], "--shard") && v) {
-			char buf[32], *slash;
-
-			snprintf(buf, sizeof(buf), "%s", v);
-			slash = strchr(buf, '/');
-			if (!slash)
-				return die_usage("--shard takes I/N", v);
-			*slash = 0;
-			if (!parse_uint(buf, &o.shard) ||
-			    !parse_uint(slash + 1, &o.nr_shards) ||
-			    !o.nr_shards || o.shard >= o.nr_shards)
-				return die_usage("--shard takes I/N with I < N",
-						 v);
-			a++;
-		} else if (!strcmp(argv[a], "--max-findings") && v) {
-			if (!parse_uint(v, &o.max_findings))
-				return die_usage("bad --max-findings", v);
-			a++;
-		} else if (!strcmp(argv[a], "--max-states") && v) {
-			if (!parse_uint(v, &u))
-				return die_usage("bad --max-states", v);
-			o.max_states = u;
+			break;
+		case K_SHARD:
+			if (!parse_shard(v->arg, &o))
+				return cli_error(c, "--shard '%s': not I/N "
+						 "with I < N", v->arg);
+			break;
+		case K_MAX_FINDINGS:
+			o.max_findings = v->num;
+			break;
+		case K_MAX_STATES:
+			o.max_states = v->num;
 			max_states_set = true;
-			a++;
-		} else if (!strcmp(argv[a], "--max-memory") && v) {
-			if (!parse_uint(v, &u))
-				return die_usage("bad --max-memory (MiB)", v);
-			o.max_memory_mib = u;
+			break;
+		case K_MAX_MEMORY:
+			o.max_memory_mib = v->num;
 			max_memory_set = true;
-			a++;
-		} else if (!strcmp(argv[a], "--time-limit") && v) {
-			if (!parse_secs(v, &o.time_limit))
-				return die_usage("bad --time-limit (seconds)",
-						 v);
-			a++;
-		} else if (!strcmp(argv[a], "--stop-on") && v) {
-			o.stop_kind = sim_finding_kind_parse(v);
-			if (o.stop_kind < 0)
-				return die_usage("unknown finding kind", v);
-			a++;
-		} else if (!strcmp(argv[a], "--no-faults")) {
+			break;
+		case K_TIME_LIMIT:
+			if (!parse_secs(v->arg, &o.time_limit))
+				return cli_error(c, "--time-limit '%s': not a "
+						 "number of seconds above 0",
+						 v->arg);
+			break;
+		case K_STOP_ON:
+			o.stop_kind = sim_finding_kind_parse(v->arg);
+			if (o.stop_kind < 0) {
+				finding_kinds(err, sizeof(err));
+				return cli_error(c, "--stop-on '%s': unknown "
+						 "finding kind; valid: %s",
+						 v->arg, err);
+			}
+			break;
+		case K_NO_FAULTS:
 			o.no_faults = true;
-		} else if (!strcmp(argv[a], "--json")) {
+			break;
+		case K_JSON:
 			json = true;
-		} else if (!strcmp(argv[a], "--ktap")) {
+			break;
+		case K_KTAP:
 			ktap = true;
-		} else if (!strcmp(argv[a], "--progress")) {
+			break;
+		case K_PROGRESS:
 			progress = true;
-		} else if (!strcmp(argv[a], "--sites")) {
+			break;
+		case K_SITES:
 			sites = true;
-		} else if (!strcmp(argv[a], "--out") && v) {
-			out = v;
-			a++;
-		} else {
-			return die_usage("unknown or incomplete option",
-					 argv[a]);
+			break;
+		case K_OUT:
+			out = v->arg;
+			break;
 		}
 	}
-	if (json && ktap)
-		return die_usage("--json and --ktap exclude each other", NULL);
 	if (world_load(world, &spec, err, sizeof(err))) {
 		fprintf(stderr, "bindsim: %s\n", err);
 		return 2;
@@ -644,31 +1117,18 @@ static int load_repro(const char *path, struct repro *r, bool check_rev)
 }
 
 /* replay FILE [--json] [--state], and state FILE (--state at the end) */
-static int cmd_replay_or_state(int argc, char **argv, bool state_cmd)
+static int replay_or_state(const struct cli *c, bool state_cmd)
 {
 	struct check_result *out;
-	const char *file = NULL;
-	bool json = false, state = false, ok;
+	const char *file = c->operand[0];
+	bool json = cli_last(c, K_JSON), state = cli_last(c, K_STATE), ok;
 	const int *rets;
 	const struct op_result *results;
 	unsigned int nret;
 	struct repro r;
 	unsigned int i;
-	int a, rc;
+	int rc;
 
-	for (a = 0; a < argc; a++) {
-		if (!strcmp(argv[a], "--json"))
-			json = true;
-		else if (!strcmp(argv[a], "--state") && !state_cmd)
-			state = true;
-		else if (sim_is_option(argv[a]) || file)
-			return die_usage("unexpected argument", argv[a]);
-		else
-			file = argv[a];
-	}
-	if (!file)
-		return die_usage(state_cmd ? "state needs a FILE" :
-				 "replay needs a FILE", NULL);
 	rc = load_repro(file, &r, true);
 	if (rc)
 		return rc;
@@ -739,24 +1199,24 @@ static int cmd_replay_or_state(int argc, char **argv, bool state_cmd)
 	return ok ? 0 : 1;
 }
 
-static int cmd_minimise(int argc, char **argv)
+static int run_replay(const struct cli *c)
 {
-	const char *file = NULL, *outp = NULL;
+	return replay_or_state(c, false);
+}
+
+static int run_state(const struct cli *c)
+{
+	return replay_or_state(c, true);
+}
+
+static int run_minimise(const struct cli *c)
+{
+	const char *file = c->operand[0], *outp = cli_arg(c, 'o', NULL);
 	struct repro r;
 	unsigned int before;
 	FILE *f = stdout;
-	int a, rc;
+	int rc;
 
-	for (a = 0; a < argc; a++) {
-		if (!strcmp(argv[a], "-o") && a + 1 < argc)
-			outp = argv[++a];
-		else if (sim_is_option(argv[a]) || file)
-			return die_usage("unexpected argument", argv[a]);
-		else
-			file = argv[a];
-	}
-	if (!file)
-		return die_usage("minimise needs a FILE", NULL);
 	rc = load_repro(file, &r, true);
 	if (rc)
 		return rc;
@@ -783,19 +1243,17 @@ static int cmd_minimise(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_to_cmocka(int argc, char **argv)
+static int run_to_cmocka(const struct cli *c)
 {
 	struct repro r;
 	char err[300];
 	char *text;
 	int rc;
 
-	if (argc != 1 || sim_is_option(argv[0]))
-		return die_usage("to-cmocka takes one FILE", NULL);
-	rc = load_repro(argv[0], &r, false);
+	rc = load_repro(c->operand[0], &r, false);
 	if (rc)
 		return rc;
-	text = sim_read_text_file(argv[0], err, sizeof(err));
+	text = sim_read_text_file(c->operand[0], err, sizeof(err));
 	if (!text) {
 		fprintf(stderr, "bindsim: %s\n", err);
 		repro_free(&r);
@@ -807,8 +1265,14 @@ static int cmd_to_cmocka(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_ops(void)
+static int run_to_selftest(const struct cli *c)
 {
+	return selftest_gen_main(c->operand[0]);
+}
+
+static int run_ops(const struct cli *c)
+{
+	(void)c;
 	printf("operations (one per line in a reproducer):\n"
 	       "  bind DEV CTX              the device's driver binds it "
 	       "(VFIO cdev or in-kernel)\n"
@@ -837,12 +1301,12 @@ static int cmd_ops(void)
 	return 0;
 }
 
-static int cmd_worlds(int argc, char **argv)
+static int run_worlds(const struct cli *c)
 {
 	struct dirent **ents;
 	int n, i;
 
-	if (argc == 0) {
+	if (c->nr_operands == 0) {
 		printf("default    built-in: every device category, two "
 		       "contexts\n");
 		/* sorted: the same listing on every machine */
@@ -859,11 +1323,11 @@ static int cmd_worlds(int argc, char **argv)
 			free(ents);
 		return 0;
 	}
-	if (argc == 1 && !strcmp(argv[0], "default")) {
+	if (!strcmp(c->operand[0], "default")) {
 		fputs(world_default_text, stdout);
 		return 0;
 	}
-	return die_usage("unknown world", argv[0]);
+	return cli_error(c, "unknown world '%s'", c->operand[0]);
 }
 
 /*
@@ -871,25 +1335,14 @@ static int cmd_worlds(int argc, char **argv)
  * What each boot registers with VFIO is printed, since a noiommu device
  * registers only where the boot opts in.
  */
-static int cmd_check_world(int argc, char **argv)
+static int run_check_world(const struct cli *c)
 {
-	const char *file = NULL;
+	const char *file = c->operand[0];
 	struct world_spec spec;
-	bool print = false;
+	bool print = cli_last(c, K_PRINT);
 	unsigned int b, i;
 	char err[400];
-	int a;
 
-	for (a = 0; a < argc; a++) {
-		if (!strcmp(argv[a], "--print"))
-			print = true;
-		else if (sim_is_option(argv[a]) || file)
-			return die_usage("unexpected argument", argv[a]);
-		else
-			file = argv[a];
-	}
-	if (!file)
-		return die_usage("check-world needs a FILE", NULL);
 	if (world_load(file, &spec, err, sizeof(err))) {
 		fprintf(stderr, "bindsim: %s\n", err);
 		return 2;
@@ -1007,51 +1460,27 @@ static void write_traces(const char *dir, const char *name,
 	printf("  traces:     %s (both targets)\n", path);
 }
 
-static int cmd_diff(int argc, char **argv)
+static int run_diff(const struct cli *c)
 {
-	const char *world = "default", *peer = NULL, *abst = NULL, *out = NULL;
+	const char *world = cli_arg(c, K_WORLD, "default");
+	const char *peer = cli_arg(c, K_PEER, NULL);
+	const char *abst = cli_arg(c, K_ABSTRACTIONS, NULL);
+	const char *out = cli_arg(c, K_OUT, NULL);
+	bool sigs_only = cli_last(c, K_SIGS);
 	struct diff_opts o = { .depth = -1 };
 	struct world_spec spec;
 	struct diff_stats st;
-	bool sigs_only = false;
 	char err[256], **listed = NULL;
-	int nl = 0, a, unlisted = 0, i;
+	int nl = 0, unlisted = 0, i;
 
-	for (a = 0; a < argc; a++) {
-		const char *v = a + 1 < argc ? argv[a + 1] : NULL;
-		unsigned int n;
-
-		if (!strcmp(argv[a], "--world") && v) {
-			world = v;
-			a++;
-		} else if (!strcmp(argv[a], "--peer") && v) {
-			peer = v;
-			a++;
-		} else if (!strcmp(argv[a], "--abstractions") && v) {
-			abst = v;
-			a++;
-		} else if (!strcmp(argv[a], "--out") && v) {
-			out = v;
-			a++;
-		} else if (!strcmp(argv[a], "--depth") && parse_uint(v, &n)) {
-			o.depth = n;
-			a++;
-		} else if (!strcmp(argv[a], "--closure")) {
-			o.depth = -1;
-		} else if (!strcmp(argv[a], "--sigs")) {
-			sigs_only = true;
-		} else {
-			return die_usage("unknown or incomplete option",
-					 argv[a]);
-		}
-	}
-	if (!peer)
-		return die_usage("diff needs --peer BINARY", NULL);
+	/* the parser refused --depth with --closure */
+	if (cli_last(c, K_DEPTH))
+		o.depth = cli_last(c, K_DEPTH)->num;
 	/* the peer is sent the world's path, not its text */
 	if (!strcmp(world, "-"))
-		return die_usage("diff --world needs a file, not '-'", NULL);
+		return cli_error(c, "--world needs a file, not '-'");
 	if (access(peer, X_OK))
-		return die_usage("not an executable:", peer);
+		return cli_error(c, "--peer '%s': not an executable", peer);
 	if (world_load(world, &spec, err, sizeof(err))) {
 		fprintf(stderr, "bindsim: %s\n", err);
 		return 2;
@@ -1121,12 +1550,13 @@ static int cmd_diff(int argc, char **argv)
 	return unlisted ? 1 : 0;
 }
 
-static int cmd_sites(void)
+static int run_sites(const struct cli *c)
 {
 	unsigned int n, i;
 	const struct sim_site *s = sim_fault_sites(&n);
 	char name[128];
 
+	(void)c;
 	for (i = 0; i < n; i++) {
 		sim_site_name(&s[i], name, sizeof(name));
 		printf("%-44s %s:%d\n", name, s[i].file, s[i].line);
@@ -1134,56 +1564,83 @@ static int cmd_sites(void)
 	return 0;
 }
 
+static int run_serve(const struct cli *c)
+{
+	(void)c;
+	return diff_serve();
+}
+
+static int run_encode(const struct cli *c)
+{
+	return fuzzio_encode(c->operand[0], cli_arg(c, 'o', NULL),
+			     cli_last(c, K_HEX));
+}
+
+static int run_decode(const struct cli *c)
+{
+	return fuzzio_decode(c->operand[0]);
+}
+
+static int run_fuzz_import(const struct cli *c)
+{
+	const char *outdir = cli_arg(c, K_OUT, "fuzz-triage");
+	unsigned int i;
+
+	for (i = 0; i < c->nr_operands; i++)
+		if (!strcmp(c->operand[i], "-"))
+			return cli_error(c, "reads files and directories, "
+					 "not '-'");
+	return fuzzio_import(outdir, c->nr_operands, c->operand);
+}
+
+static int run_help(const struct cli *c)
+{
+	const struct cmd_help *h;
+
+	if (c->nr_vals) {
+		if (c->nr_operands)
+			return cli_error(c, "--man and COMMAND exclude each "
+					 "other");
+		print_man();
+		return 0;
+	}
+	if (!c->nr_operands) {
+		print_usage();
+		return 0;
+	}
+	h = find_help(c->operand[0]);
+	if (!h) {
+		fprintf(stderr, "bindsim: help: unknown command %s\n",
+			c->operand[0]);
+		return 2;
+	}
+	print_cmd_help(h);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *cmd;
+	const struct cmd_help *h;
+	struct cli c;
+	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
 		return die_usage("missing command", NULL);
-	cmd = argv[1];
-	/* COMMAND --help or -h anywhere: that command's help */
-	if (find_help(cmd)) {
-		int a;
-
-		for (a = 2; a < argc; a++)
-			if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h"))
-				return cmd_help(1, &argv[1]);
-	}
-	if (!strcmp(cmd, "explore"))
-		return cmd_explore(argc - 2, argv + 2);
-	if (!strcmp(cmd, "replay"))
-		return cmd_replay_or_state(argc - 2, argv + 2, false);
-	if (!strcmp(cmd, "state"))
-		return cmd_replay_or_state(argc - 2, argv + 2, true);
-	if (!strcmp(cmd, "minimise") || !strcmp(cmd, "minimize"))
-		return cmd_minimise(argc - 2, argv + 2);
-	if (!strcmp(cmd, "to-cmocka"))
-		return cmd_to_cmocka(argc - 2, argv + 2);
-	if (!strcmp(cmd, "to-selftest"))
-		return selftest_gen_main(argc - 2, argv + 2);
-	if (!strcmp(cmd, "ops"))
-		return cmd_ops();
-	if (!strcmp(cmd, "worlds"))
-		return cmd_worlds(argc - 2, argv + 2);
-	if (!strcmp(cmd, "sites"))
-		return cmd_sites();
-	if (!strcmp(cmd, "check-world"))
-		return cmd_check_world(argc - 2, argv + 2);
-	if (!strcmp(cmd, "diff"))
-		return cmd_diff(argc - 2, argv + 2);
-	if (!strcmp(cmd, "serve"))
-		return diff_serve();
-	if (fuzzio_command(cmd))
-		return fuzzio_main(cmd, argc - 2, argv + 2);
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		printf("bindsim revision %s, target %s\n", bindsim_revision(),
-		       target_describe());
+	if (!strcmp(argv[1], "--version"))
+		return run_version(NULL);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		print_usage();
 		return 0;
 	}
-	if (!strcmp(cmd, "help"))
-		return cmd_help(argc - 2, argv + 2);
-	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
-		return cmd_help(0, NULL);
-	return die_usage("unknown command", cmd);
+	h = find_help(argv[1]);
+	if (!h)
+		return die_usage("unknown command", argv[1]);
+	/* the command's name is the parser's argv[0] */
+	rc = cli_parse(h, argc - 1, argv + 1, &c);
+	if (rc)
+		return rc < 0 ? 2 : 0;
+	rc = h->run(&c);
+	cli_free(&c);
+	return rc;
 }

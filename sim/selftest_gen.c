@@ -257,24 +257,20 @@ static void emit(FILE *f, const struct gen *g, const char *path)
 		MSI_WINDOW, MSI_WINDOW_LEN, r->nr_steps);
 }
 
-int selftest_gen_main(int argc, char **argv)
+int selftest_gen_main(const char *file)
 {
 	struct gen *g;
 	struct repro r;
 	char err[400];
 	int rc = 0;
 
-	if (argc != 1 || sim_is_option(argv[0])) {
-		fprintf(stderr, "bindsim: to-selftest takes one FILE\n");
-		return 2;
-	}
-	if (repro_parse_file(argv[0], &r, err, sizeof(err))) {
+	if (repro_parse_file(file, &r, err, sizeof(err))) {
 		fprintf(stderr, "bindsim: %s\n", err);
 		return 2;
 	}
 	if (r.rev[0] && strcmp(r.rev, bindsim_revision())) {
 		fprintf(stderr, "bindsim: %s: reproducer is for revision '%s' but this binary is '%s' (its return codes would not be the revision's)\n",
-			sim_input_name(argv[0]), r.rev, bindsim_revision());
+			sim_input_name(file), r.rev, bindsim_revision());
 		repro_free(&r);
 		return 2;
 	}
@@ -286,11 +282,11 @@ int selftest_gen_main(int argc, char **argv)
 	g->r = &r;
 	if (!check_steps(g) || !assign_slots(g)) {
 		fprintf(stderr, "to-selftest: %s: not expressible: %s\n",
-			sim_input_name(argv[0]), g->why);
+			sim_input_name(file), g->why);
 		rc = 3;
 	} else {
 		expectations(g);
-		emit(stdout, g, argv[0]);
+		emit(stdout, g, file);
 	}
 	free(g);
 	repro_free(&r);

@@ -3,7 +3,7 @@
 #ifndef _BINDSIM_SELFTEST_GEN_H
 #define _BINDSIM_SELFTEST_GEN_H
 
-/* argv: FILE. Exit 0 (C on stdout), 2 bad input, 3 not expressible. */
-int selftest_gen_main(int argc, char **argv);
+/* FILE ("-": stdin). Exit 0 (C on stdout), 2 bad input, 3 not expressible. */
+int selftest_gen_main(const char *file);
 
 #endif

@@ -278,6 +278,202 @@ if run "worlds default" 0 "$B" worlds default; then
 		--world "$tmp/default.world"
 fi
 
+# ------------------------------------------------- options (getopt_long)
+
+cmds="explore replay state minimise to-cmocka to-selftest check-world ops
+	worlds sites encode decode fuzz-import diff serve version help"
+
+# The options in TEXT: words "-x" or "--xx-yy" after a space, "[", "|" or
+# "(" (so "built-in" and "FILE|-" are not), one a line, sorted.
+opts_in() {
+	printf '%s\n' "$1" |
+		grep -oE '(^|[][ |(])--?[a-z][a-z-]*' | sed 's/^[][ |(]//' |
+		sort -u
+}
+
+# refused NAME REGEX CMD...: exit 2, and stderr matches REGEX
+refused() {
+	local name=$1 re=$2
+	shift 2
+	run "$name" 2 "$B" "$@" || return 1
+	if ! grep -qE -- "$re" "$tmp/err"; then
+		bad "$name: exit 2 but the message does not match /$re/"
+		show "$tmp/err"
+		return 1
+	fi
+	ok "$name: exit 2, $(head -n1 "$tmp/err" | cut -c1-90)"
+}
+
+# Every command refuses an unknown option, naming its valid ones; those
+# are exactly the options of its synopsis (plus -h|--help and --version),
+# of its man page entry, and its text names no other option.
+common=$(printf '%s\n' -h --help --version | sort -u)
+"$B" help --man >"$tmp/man" 2>/dev/null
+n=0
+for c in $cmds; do
+	if ! run "$c --no-such-option" 2 "$B" "$c" --no-such-option; then
+		n=$((n + 1))
+		continue
+	fi
+	valid=$(sed -n "s/^bindsim $c: unknown option '--no-such-option';"\
+" valid: //p" "$tmp/err")
+	if [ -z "$valid" ]; then
+		bad "$c --no-such-option: the message names no valid options"
+		show "$tmp/err"
+		n=$((n + 1))
+		continue
+	fi
+	valid=$(opts_in " ${valid//, / }")
+	"$B" "$c" --help >"$tmp/help" 2>&1
+	# the synopsis: the entry's lines before its 4-space-indented text
+	syn=$(sed -n '/^    [^ ]/q;p' "$tmp/help")
+	text=$(sed -n '/^    [^ ]/,$p' "$tmp/help")
+	want=$(printf '%s\n%s\n' "$(opts_in "$syn")" "$common" | grep . |
+		sort -u)
+	man=$(sed -n "/^\.B $c\( \|\$\)/{s/\\\\-/-/g;p}" "$tmp/man")
+	if [ "$valid" != "$want" ]; then
+		bad "$c: valid options ($(echo $valid)) are not its synopsis'" \
+			"($(echo $want))"
+		n=$((n + 1))
+	elif [ "$(opts_in "$man")" != "$(opts_in "$syn")" ]; then
+		bad "$c: the man page's options ($(echo $(opts_in "$man")))" \
+			"are not the synopsis' ($(echo $(opts_in "$syn")))"
+		n=$((n + 1))
+	elif [ -n "$(comm -23 <(opts_in "$text") <(echo "$valid"))" ]; then
+		bad "$c: its text names options it does not take:" \
+			"$(comm -23 <(opts_in "$text") <(echo "$valid"))"
+		n=$((n + 1))
+	fi
+done
+[ "$n" -eq 0 ] && ok "every command: an unknown option exits 2 naming" \
+	"the valid ones, which are its synopsis' and man page's"
+
+# --OPT=VALUE is --OPT VALUE, and -oVALUE is -o VALUE: the same bytes
+"$B" explore --json --depth=3 2>&1 | sed 's/"timing": {[^}]*}//' \
+	>"$tmp/eq1"
+"$B" explore --json --depth 3 2>&1 | sed 's/"timing": {[^}]*}//' \
+	>"$tmp/eq2"
+if grep -q '"depth": 3,' "$tmp/eq1" && cmp -s "$tmp/eq1" "$tmp/eq2"; then
+	ok "explore --depth=3 and --depth 3: the same output"
+else
+	bad "explore --depth=3 differs from --depth 3 (or failed)"
+	show "$tmp/eq1"
+fi
+f=tests/repro/reference--bind-eperm-clean.repro
+rm -f "$tmp"/min-*.repro
+"$B" minimise "$f" -o "$tmp/min-o.repro" 2>/dev/null
+"$B" minimise "$f" -o"$tmp/min-oj.repro" 2>/dev/null
+"$B" minimise "$f" --out="$tmp/min-eq.repro" 2>/dev/null
+"$B" minimise --out "$tmp/min-sp.repro" "$f" 2>/dev/null
+if [ -s "$tmp/min-o.repro" ] && cmp -s "$tmp/min-o.repro" "$tmp/min-oj.repro" &&
+   cmp -s "$tmp/min-o.repro" "$tmp/min-eq.repro" &&
+   cmp -s "$tmp/min-o.repro" "$tmp/min-sp.repro"; then
+	ok "minimise -o X, -oX, --out=X and --out X (before FILE):" \
+		"the same file"
+else
+	bad "minimise -o X, -oX, --out=X, --out X: not the same file"
+fi
+"$B" encode --hex "$f" >"$tmp/enc1" 2>&1
+"$B" encode --hex --out="$tmp/enc2" "$f" 2>/dev/null
+if [ -s "$tmp/enc1" ] && cmp -s "$tmp/enc1" "$tmp/enc2"; then
+	ok "encode --hex --out=X: the same bytes as on stdout"
+else
+	bad "encode --hex --out=X differs from stdout (or failed)"
+fi
+# options and operands in any order, whatever POSIXLY_CORRECT says
+"$B" replay --json "$f" >"$tmp/ord1" 2>&1
+POSIXLY_CORRECT=1 "$B" replay "$f" --json >"$tmp/ord2" 2>&1
+if grep -q '"matches": true' "$tmp/ord1" && cmp -s "$tmp/ord1" "$tmp/ord2"
+then
+	ok "replay FILE --json under POSIXLY_CORRECT: as replay --json FILE"
+else
+	bad "POSIXLY_CORRECT changes how replay FILE --json is read"
+fi
+
+# conflicting options, named
+refused "explore --depth 3 --closure" \
+	"^bindsim explore: --depth and --closure exclude each other" \
+	explore --depth 3 --closure
+refused "explore --ktap --json" \
+	"^bindsim explore: --json and --ktap exclude each other" \
+	explore --ktap --json --depth 0
+refused "diff --closure --depth=2" \
+	"^bindsim diff: --depth and --closure exclude each other" \
+	diff --peer "$B" --closure --depth=2
+refused "help --man explore" "^bindsim help: --man and COMMAND exclude" \
+	help --man explore
+
+# numbers: digits only, in range
+for v in 3x -1 +3 ' 3' '' 1001 99999999999999999999; do
+	refused "explore --depth '$v'" \
+		"^bindsim explore: --depth '$(re_quote "$v")': not a whole"\
+" number from 0 to 1000$" \
+		explore --depth "$v"
+done
+refused "explore --max-states=1e3" \
+	"^bindsim explore: --max-states '1e3': not a whole number" \
+	explore --max-states=1e3
+refused "diff --depth 3x" "^bindsim diff: --depth '3x': not a whole number" \
+	diff --peer "$B" --depth 3x
+refused "explore --shard 1/2x" "^bindsim explore: --shard '1/2x': not I/N" \
+	explore --shard 1/2x --depth 0
+refused "explore --time-limit 0x10" \
+	"^bindsim explore: --time-limit '0x10': not a number of seconds" \
+	explore --time-limit 0x10
+
+# missing arguments, flags with one, prefixes, stray operands
+refused "explore --world (no argument)" \
+	"^bindsim explore: option '--world' needs its argument FILE" \
+	explore --world
+refused "minimise FILE -o (no argument)" \
+	"^bindsim minimise: option '-o\|--out' needs its argument OUT" \
+	minimise "$f" -o
+refused "replay --json=yes" \
+	"^bindsim replay: option '--json' takes no argument" \
+	replay --json=yes "$f"
+refused "explore --dep 3 (a prefix)" \
+	"^bindsim explore: unknown option '--dep'; valid: --world, --depth," \
+	explore --dep 3
+refused "replay -x FILE" "^bindsim replay: unknown option '-x'; valid: " \
+	replay -x "$f"
+refused "explore OPERAND" "^bindsim explore: unexpected operand 'x'" \
+	explore --depth 0 x
+refused "ops OPERAND" "^bindsim ops: unexpected operand 'x'" ops x
+refused "version OPERAND" "^bindsim version: unexpected operand 'x'" version x
+refused "replay two files" "^bindsim replay: unexpected operand 'b'" \
+	replay a b
+refused "stop-on an unknown kind" \
+	"^bindsim explore: --stop-on 'x': unknown finding kind; valid: leak," \
+	explore --stop-on x --depth 0
+
+# "--" ends the options: a file named like one is a FILE
+B_ABS=$(cd "$(dirname "$B")" && pwd)/$(basename "$B")
+mkdir -p "$tmp/dd"
+cp "$f" "$tmp/dd/--json"
+if (cd "$tmp/dd" && "$B_ABS" replay --json -- --json) >"$tmp/out" \
+	2>"$tmp/err" && grep -q '^{"file": "--json",' "$tmp/out"; then
+	ok "replay --json -- --json: replays the file named --json"
+else
+	bad "replay --json -- --json: not the file named --json"
+	show "$tmp/err"
+fi
+if run "replay -- -" 0 "$B" replay -- - <"$f" &&
+   grep -q '^expect clean: reproduced$' "$tmp/out"; then
+	ok "replay -- -: '-' after '--' is still standard input"
+fi
+
+# --version: the same line from every spelling, with the target
+"$B" version >"$tmp/v1" 2>&1
+"$B" --version >"$tmp/v2" 2>&1
+"$B" explore --version >"$tmp/v3" 2>&1
+if grep -q "^bindsim revision .*, target " "$tmp/v1" &&
+   cmp -s "$tmp/v1" "$tmp/v2" && cmp -s "$tmp/v1" "$tmp/v3"; then
+	ok "version, --version, explore --version: $(cat "$tmp/v1")"
+else
+	bad "version, --version and COMMAND --version differ"
+	show "$tmp/v3"
+fi
+
 # ---------------------------------------------------------------- revisions
 
 rev=$("$B" help |
