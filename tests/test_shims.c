@@ -14,6 +14,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -877,6 +878,61 @@ static void grp_init(struct grp *g)
 	mutex_init(&g->lock);
 }
 
+#define NR_CLASSES 100
+
+/*
+ * The ranks are remembered by class name: many classes (sharing memo
+ * slots) are ranked exactly as the table says, twice over, and a new
+ * table replaces what was remembered from the old one.
+ */
+static void test_lock_ranks_remembered(void **state)
+{
+	static struct sim_lock_order order[NR_CLASSES], swapped[2];
+	static char names[NR_CLASSES][8];
+	static struct mutex m[NR_CLASSES];
+	unsigned int i, pass, want = 0;
+
+	(void)state;
+	for (i = 0; i < NR_CLASSES; i++) {
+		snprintf(names[i], sizeof(names[i]), "L%u", i);
+		order[i].name = names[i];
+		order[i].rank = (int)i + 1;
+		sim_mutex_init(&m[i], names[i]);
+	}
+	sim_lockdep_set_order(order, NR_CLASSES);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < NR_CLASSES; i++) {
+			unsigned int j = (i + 37) % NR_CLASSES;
+
+			mutex_lock(&m[i]);
+			mutex_lock(&m[j]);
+			want += j < i;
+			assert_int_equal(sim_nr_findings_total(), want);
+			mutex_unlock(&m[j]);
+			mutex_unlock(&m[i]);
+		}
+	}
+	assert_int_equal(want, 2 * 37);
+	sim_clear_findings();
+
+	/* L1 then L2 is fine; with the ranks swapped it is an inversion */
+	mutex_lock(&m[1]);
+	mutex_lock(&m[2]);
+	mutex_unlock(&m[2]);
+	mutex_unlock(&m[1]);
+	assert_int_equal(sim_nr_findings(), 0);
+	swapped[0] = (struct sim_lock_order){ "L1", 2 };
+	swapped[1] = (struct sim_lock_order){ "L2", 1 };
+	sim_lockdep_set_order(swapped, 2);
+	mutex_lock(&m[1]);
+	mutex_lock(&m[2]);
+	assert_one_finding(SIM_F_LOCK,
+			   "possible circular locking dependency: taking L2 while holding L1");
+	mutex_unlock(&m[2]);
+	mutex_unlock(&m[1]);
+	assert_int_equal(sim_locks_held(), 0);
+}
+
 static void test_lock_order_inversion(void **state)
 {
 	static const struct sim_lock_order order[] = {
@@ -1660,6 +1716,7 @@ int main(void)
 		T(test_mutex_double_lock),
 		T(test_unlock_unheld),
 		T(test_lock_order_inversion),
+		T(test_lock_ranks_remembered),
 		T(test_mutex_under_spinlock),
 		T(test_gfp_kernel_under_spinlock),
 		T(test_held_lock_freed),
