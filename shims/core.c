@@ -214,7 +214,8 @@ static void oops_alloc(const struct sim_site *site,
 	oops_unwind();
 }
 
-bool __sim_deref(const void *p, const struct sim_site *site)
+/* __sim_deref() of NULL, or of a pointer near freed memory. */
+bool __sim_deref_slow(const void *p, const struct sim_site *site)
 {
 	struct sim_alloc_info info;
 	char name[32];

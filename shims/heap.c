@@ -39,6 +39,16 @@
 #define CHUNK_SHIFT 10
 #define NR_CHUNKS (SIM_HEAP_SIZE >> CHUNK_SHIFT)
 
+/*
+ * Freed-block index: the offsets (in 16-byte units) of the lowest
+ * min(nr_freed, NR_FREED_IDX) freed blocks, in address order, zero after.
+ * A function of the block layout alone, like every other arena byte that
+ * two equal states share, so snapshots, restores and sim_heap_same() need
+ * nothing new. The use-after-free check on every dereference scans it
+ * instead of walking to the block, and block reuse picks from it.
+ */
+#define NR_FREED_IDX 16
+
 struct heap_hdr {
 	uint32_t magic;
 	uint32_t top;		/* offset of the first unused byte */
@@ -46,6 +56,7 @@ struct heap_hdr {
 	uint32_t nr_freed;	/* blocks in state FREED */
 	uint32_t nr_live[2];	/* live blocks per enum sim_alloc_class */
 	uint16_t chunk_blk[NR_CHUNKS];
+	uint16_t freed_idx[NR_FREED_IDX];
 };
 
 _Static_assert(SIM_HEAP_SIZE / 16 <= 0x10000, "chunk_blk offsets fit u16");
@@ -70,6 +81,13 @@ _Static_assert(sizeof(struct blk) == 32, "block header is 32 bytes");
 #define BLOCKS_OFF (KERNEL_OFF + ALIGN_UP(sizeof(struct sim_kernel), 64))
 
 static unsigned char arena[SIM_HEAP_SIZE] __attribute__((aligned(64)));
+
+/*
+ * Outside the arena, from its freed-block index: the span holding every
+ * freed payload (see __sim_deref()). Set again whenever the index changes,
+ * and on reset and restore.
+ */
+uintptr_t __sim_freed_lo, __sim_freed_len;
 
 /*
  * Recent lookups, outside the arena: a hint that never changes a result.
@@ -166,6 +184,88 @@ static struct blk *blk_containing(const void *p)
 	return NULL;
 }
 
+/* ---------------------------------------------------- freed-block index */
+
+_Static_assert(NR_FREED_IDX >= 2, "the refill walks from the last but one");
+
+static inline struct blk *blk_at(uint16_t units)
+{
+	return (struct blk *)(arena + 16 * (size_t)units);
+}
+
+static inline uint16_t blk_units(const struct blk *b)
+{
+	return (uint16_t)(((const unsigned char *)b - arena) / 16);
+}
+
+/* How many entries of h->freed_idx are in use for nr freed blocks. */
+static inline unsigned int freed_listed(uint32_t nr)
+{
+	return nr < NR_FREED_IDX ? nr : NR_FREED_IDX;
+}
+
+/* b became FREED, and nr_freed counts it already: list it if low enough. */
+static void freed_idx_add(const struct blk *b)
+{
+	struct heap_hdr *h = hdr();
+	uint16_t u = blk_units(b);
+	unsigned int i = freed_listed(h->nr_freed - 1);
+
+	for (; i > 0 && h->freed_idx[i - 1] > u; i--)
+		if (i < NR_FREED_IDX)
+			h->freed_idx[i] = h->freed_idx[i - 1];
+	if (i < NR_FREED_IDX)
+		h->freed_idx[i] = u;
+}
+
+/*
+ * b is FREED no longer, and nr_freed no longer counts it: unlist it, and
+ * list the next freed block beyond the listed ones in its place.
+ */
+static void freed_idx_del(const struct blk *b)
+{
+	struct heap_hdr *h = hdr();
+	uint16_t u = blk_units(b);
+	unsigned int n = freed_listed(h->nr_freed + 1);
+	unsigned int i;
+	struct blk *c, *top;
+
+	for (i = 0; i < n && h->freed_idx[i] != u; i++)
+		;
+	if (i == n)
+		return;		/* beyond the listed ones */
+	for (; i + 1 < n; i++)
+		h->freed_idx[i] = h->freed_idx[i + 1];
+	h->freed_idx[n - 1] = 0;
+	if (h->nr_freed < NR_FREED_IDX)
+		return;
+	top = blk_top();
+	for (c = blk_next(blk_at(h->freed_idx[n - 2])); c < top;
+	     c = blk_next(c)) {
+		if (c->size_flags & BLK_FREED) {
+			h->freed_idx[n - 1] = blk_units(c);
+			return;
+		}
+	}
+}
+
+static void freed_span_update(void)
+{
+	const struct heap_hdr *h = hdr();
+	uintptr_t lo = 0, hi = 0;
+
+	if (h->nr_freed) {
+		lo = (uintptr_t)blk_payload(blk_at(h->freed_idx[0]));
+		if (h->nr_freed > NR_FREED_IDX)
+			hi = (uintptr_t)blk_top();
+		else
+			hi = (uintptr_t)blk_next(blk_at(
+				h->freed_idx[h->nr_freed - 1]));
+	}
+	__sim_freed_lo = lo;
+	__sim_freed_len = hi - lo;
+}
+
 /* ------------------------------------------------------------- the arena */
 
 void sim_heap_reset(void)
@@ -180,6 +280,7 @@ void sim_heap_reset(void)
 	hdr()->top = BLOCKS_OFF;
 	hdr()->epoch = 0;
 	hdr()->nr_freed = 0;
+	freed_span_update();
 }
 
 static inline void heap_ready(void)
@@ -232,6 +333,7 @@ void sim_heap_restore(const void *buf, size_t len)
 	}
 	memcpy(arena, buf, len);
 	layout_gen++;
+	freed_span_update();
 }
 
 void __sim_heap_new_epoch(void)
@@ -250,40 +352,72 @@ static void heap_exhausted(void)
 	exit(2);
 }
 
-/* A freed block from an earlier epoch with room for size bytes, or NULL. */
+static inline bool reusable(const struct blk *b, size_t size)
+{
+	return (b->size_flags & BLK_FREED) && b->free_epoch < hdr()->epoch &&
+	       blk_size(b) >= size;
+}
+
+/* Take the freed block b for an allocation of size bytes. */
+static struct blk *reuse(struct blk *b, size_t size)
+{
+	struct heap_hdr *h = hdr();
+	unsigned int i;
+
+	h->nr_freed--;
+	/* Split off the rest as a free (and reusable) block. */
+	if (blk_size(b) >= size + sizeof(struct blk) + 16) {
+		struct blk *rest;
+
+		rest = (struct blk *)(blk_payload(b) + size);
+		rest->size_flags = (uint32_t)(blk_size(b) - size -
+					      sizeof(struct blk)) |
+				   BLK_FREED;
+		rest->free_epoch = b->free_epoch;
+		rest->seq = 0;
+		rest->tag = NULL;
+		rest->site = NULL;
+		h->nr_freed++;
+		b->size_flags = (uint32_t)size;
+		layout_gen++;
+		/* rest takes b's place in the index: nothing lies between */
+		for (i = 0; i < freed_listed(h->nr_freed); i++)
+			if (h->freed_idx[i] == blk_units(b))
+				h->freed_idx[i] = blk_units(rest);
+	} else {
+		b->size_flags &= ~BLK_FREED;
+		freed_idx_del(b);
+	}
+	/* Live again: drop FREED and any class left from before. */
+	b->size_flags = (uint32_t)blk_size(b);
+	freed_span_update();
+	return b;
+}
+
+/*
+ * A freed block from an earlier epoch with room for size bytes, or NULL:
+ * the lowest such, as a walk from the first block would find it. The
+ * index lists the lowest freed blocks; the walk goes on past them only
+ * when there are more.
+ */
 static struct blk *find_reusable(size_t size)
 {
 	struct heap_hdr *h = hdr();
-	struct blk *top = blk_top();
-	struct blk *b;
+	unsigned int i, n = freed_listed(h->nr_freed);
+	struct blk *top, *b;
 
-	if (!h->nr_freed)
-		return NULL;
-	for (b = blk_first(); b < top; b = blk_next(b)) {
-		if (!(b->size_flags & BLK_FREED) || b->free_epoch >= h->epoch ||
-		    blk_size(b) < size)
-			continue;
-		h->nr_freed--;
-		/* Split off the rest as a free (and reusable) block. */
-		if (blk_size(b) >= size + sizeof(struct blk) + 16) {
-			struct blk *rest;
-
-			rest = (struct blk *)(blk_payload(b) + size);
-			rest->size_flags = (uint32_t)(blk_size(b) - size -
-						      sizeof(struct blk)) |
-					   BLK_FREED;
-			rest->free_epoch = b->free_epoch;
-			rest->seq = 0;
-			rest->tag = NULL;
-			rest->site = NULL;
-			h->nr_freed++;
-			b->size_flags = (uint32_t)size;
-			layout_gen++;
-		}
-		/* Live again: drop FREED and any class left from before. */
-		b->size_flags = (uint32_t)blk_size(b);
-		return b;
+	for (i = 0; i < n; i++) {
+		b = blk_at(h->freed_idx[i]);
+		if (reusable(b, size))
+			return reuse(b, size);
 	}
+	if (h->nr_freed <= NR_FREED_IDX)
+		return NULL;
+	top = blk_top();
+	for (b = blk_next(blk_at(h->freed_idx[n - 1])); b < top;
+	     b = blk_next(b))
+		if (reusable(b, size))
+			return reuse(b, size);
 	return NULL;
 }
 
@@ -399,21 +533,83 @@ void sim_free(const void *p, const struct sim_site *site)
 			(b->size_flags & BLK_WORLD);
 	b->free_epoch = hdr()->epoch;
 	hdr()->nr_freed++;
+	freed_idx_add(b);
+	freed_span_update();
 	hdr()->nr_live[!!(b->size_flags & BLK_WORLD)]--;
 	memset(blk_payload(b), POISON_FREE, blk_size(b));
 }
 
 bool __sim_heap_freed(const void *p, struct sim_alloc_info *info)
 {
+	const struct heap_hdr *h = hdr();
+	uintptr_t a = (uintptr_t)p;
+	unsigned int i, n;
 	struct blk *b;
 
-	if (!in_arena(p) || !hdr()->nr_freed)
+	if (!in_arena(p) || !h->nr_freed)
+		return false;
+	/* The lowest freed blocks, in address order: p is in one or none. */
+	n = freed_listed(h->nr_freed);
+	for (i = 0; i < n; i++) {
+		b = blk_at(h->freed_idx[i]);
+		if (a < (uintptr_t)blk_payload(b))
+			return false;
+		if (a < (uintptr_t)blk_next(b))
+			goto found;
+	}
+	if (h->nr_freed <= NR_FREED_IDX)
 		return false;
 	b = blk_containing(p);
 	if (!b || !(b->size_flags & BLK_FREED))
 		return false;
-	blk_info(b, info);
+found:
+	if (info)
+		blk_info(b, info);
 	return true;
+}
+
+/*
+ * For the tests: the freed-block index, the count and the span against a
+ * walk of the blocks, and the use-after-free answer at every 8th address
+ * against the block lookup. NULL if all agree, else what does not.
+ */
+const char *__sim_heap_check(void)
+{
+	uint16_t idx[NR_FREED_IDX] = { 0 };
+	const struct heap_hdr *h;
+	unsigned int nr = 0;
+	struct blk *b, *top;
+	uintptr_t a;
+
+	heap_ready();
+	h = hdr();
+	top = blk_top();
+	for (b = blk_first(); b < top; b = blk_next(b)) {
+		if (!(b->size_flags & BLK_FREED))
+			continue;
+		if (nr < NR_FREED_IDX)
+			idx[nr] = blk_units(b);
+		nr++;
+	}
+	if (b != top)
+		return "the blocks do not end at the top";
+	if (nr != h->nr_freed)
+		return "nr_freed is not the number of freed blocks";
+	if (memcmp(idx, h->freed_idx, sizeof(idx)))
+		return "the freed index is not the lowest freed blocks";
+	for (a = (uintptr_t)arena; a < (uintptr_t)top + 64 && in_arena((void *)a);
+	     a += 8) {
+		const void *p = (const void *)a;
+		bool freed;
+
+		b = blk_containing(p);
+		freed = b && (b->size_flags & BLK_FREED);
+		if (__sim_heap_freed(p, NULL) != freed)
+			return "__sim_heap_freed() disagrees with the lookup";
+		if (freed && a - __sim_freed_lo >= __sim_freed_len)
+			return "a freed payload outside the freed span";
+	}
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- census */

@@ -18,7 +18,7 @@
 #include <linux/mutex.h>
 
 #define MAX_HELD 16
-#define RANK_CACHE 64
+#define RANK_CACHE_BITS 6
 
 struct held_lock {
 	const void *lock;
@@ -32,16 +32,16 @@ struct held_lock {
 
 static struct held_lock stack[MAX_HELD];
 static unsigned int depth;
-static unsigned int nr_spins;
+static unsigned int nr_spins;	/* entries of stack[] with .spin */
 
 static const struct sim_lock_order *order;
 static unsigned int nr_order;
 
+/* The rank of a lock class name, by the name's address: a memo. */
 static struct {
 	const char *name;
 	int rank;
-} rank_cache[RANK_CACHE];
-static unsigned int nr_rank_cache;
+} rank_cache[1u << RANK_CACHE_BITS];
 
 static const char *lock_name(const char *name)
 {
@@ -64,31 +64,37 @@ void sim_lockdep_set_order(const struct sim_lock_order *ord, unsigned int nr)
 {
 	order = ord;
 	nr_order = ord ? nr : 0;
-	nr_rank_cache = 0;
+	memset(rank_cache, 0, sizeof(rank_cache));
 }
 
-static int rank_of(const char *name)
+static int __attribute__((noinline)) rank_lookup(const char *name,
+						 unsigned int slot)
 {
 	unsigned int i;
 	int rank = 0;
 
-	if (!name || !nr_order)
-		return 0;
-	for (i = 0; i < nr_rank_cache; i++)
-		if (rank_cache[i].name == name)
-			return rank_cache[i].rank;
 	for (i = 0; i < nr_order; i++) {
 		if (order[i].name && !strcmp(order[i].name, name)) {
 			rank = order[i].rank;
 			break;
 		}
 	}
-	if (nr_rank_cache < RANK_CACHE) {
-		rank_cache[nr_rank_cache].name = name;
-		rank_cache[nr_rank_cache].rank = rank;
-		nr_rank_cache++;
-	}
+	rank_cache[slot].name = name;
+	rank_cache[slot].rank = rank;
 	return rank;
+}
+
+static inline int rank_of(const char *name)
+{
+	unsigned int slot;
+
+	if (!name || !nr_order)
+		return 0;
+	slot = (unsigned int)(((uintptr_t)name * 0x9e3779b97f4a7c15ull) >>
+			      (64 - RANK_CACHE_BITS));
+	if (rank_cache[slot].name == name)
+		return rank_cache[slot].rank;
+	return rank_lookup(name, slot);
 }
 
 /* ------------------------------------------------------- the held stack */
@@ -97,19 +103,19 @@ static const struct held_lock *innermost_spin(void)
 {
 	unsigned int i;
 
+	if (!nr_spins)
+		return NULL;
 	for (i = depth; i-- > 0;)
 		if (stack[i].spin)
 			return &stack[i];
 	return NULL;
 }
 
-static void check_order(const char *name, int rank,
-			const struct sim_site *site)
+static void __attribute__((noinline))
+check_order(const char *name, int rank, const struct sim_site *site)
 {
 	unsigned int i;
 
-	if (rank <= 0)
-		return;
 	for (i = 0; i < depth; i++) {
 		const struct held_lock *h = &stack[i];
 
@@ -123,35 +129,48 @@ static void check_order(const char *name, int rank,
 	}
 }
 
-static void acquire(const void *lock, const char *name, bool *held,
-		    const struct sim_site **held_at, bool spin,
-		    const struct sim_site *site)
+static void __attribute__((noinline))
+too_many_held(const char *name, const struct sim_site *site)
+{
+	sim_report(SIM_F_LOCK, site, "too many locks held taking %s (max %d)",
+		   lock_name(name), MAX_HELD);
+}
+
+/* Inline in the two lock calls; the reports are out of the way. */
+static inline void acquire(const void *lock, const char *name, bool *held,
+			   const struct sim_site **held_at, bool spin,
+			   const struct sim_site *site)
 {
 	int rank = rank_of(name);
+	struct held_lock *h;
 
-	check_order(name, rank, site);
+	if (rank > 0 && depth)
+		check_order(name, rank, site);
 	*held = true;
 	*held_at = site;
-	if (depth >= MAX_HELD) {
-		sim_report(SIM_F_LOCK, site,
-			   "too many locks held taking %s (max %d)",
-			   lock_name(name), MAX_HELD);
+	if (__builtin_expect(depth >= MAX_HELD, 0)) {
+		too_many_held(name, site);
 		return;
 	}
-	stack[depth++] = (struct held_lock){
-		.lock = lock, .name = name, .site = site, .held = held,
-		.held_at = held_at, .rank = rank, .spin = spin,
-	};
-	if (spin)
-		nr_spins++;
+	h = &stack[depth++];
+	h->lock = lock;
+	h->name = name;
+	h->site = site;
+	h->held = held;
+	h->held_at = held_at;
+	h->rank = rank;
+	h->spin = spin;
+	nr_spins += spin;
 }
 
 static void forget(unsigned int i)
 {
 	if (stack[i].spin && nr_spins)
 		nr_spins--;
-	memmove(&stack[i], &stack[i + 1], (depth - i - 1) * sizeof(stack[0]));
 	depth--;
+	if (i < depth)
+		memmove(&stack[i], &stack[i + 1],
+			(depth - i) * sizeof(stack[0]));
 }
 
 static void release(const void *lock)
@@ -188,6 +207,8 @@ void __sim_locks_freed(const void *p, size_t len,
 	uintptr_t start = (uintptr_t)p;
 	unsigned int i;
 
+	if (!depth)
+		return;
 	for (i = depth; i-- > 0;) {
 		uintptr_t a = (uintptr_t)stack[i].lock;
 
@@ -205,6 +226,8 @@ void sim_lockdep_check_return(const struct sim_site *site)
 {
 	unsigned int i;
 
+	if (!depth)
+		return;		/* and nr_spins is 0 */
 	for (i = 0; i < depth; i++) {
 		const struct held_lock *h = &stack[i];
 

@@ -14,6 +14,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -556,6 +557,208 @@ static void test_reuse_takes_new_identity(void **state)
 }
 
 /*
+ * The edges of a freed block for the dereference check: its first and last
+ * byte are freed memory, one past its end is the next block (fine); after
+ * reuse with a split, the new block and the rest's header are fine, the
+ * rest's payload is still freed memory, reported as its own block.
+ */
+static void test_deref_freed_block_edges(void **state)
+{
+	unsigned char *a = kmalloc(64, GFP_KERNEL);
+	unsigned char *b = kmalloc(64, GFP_KERNEL);
+	const struct sim_finding *f;
+	unsigned char *c;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	kfree(a);
+	assert_null(__sim_heap_check());
+	assert_false(sim_deref(a));
+	assert_false(sim_deref(a + 63));
+	assert_true(sim_deref(a + 64));		/* b's header */
+	assert_true(sim_deref(b));
+	assert_true(sim_deref(b + 64));		/* the top: no block */
+	assert_true(sim_deref(a - 1));		/* a's own header */
+	assert_int_equal(sim_nr_findings_total(), 2);
+	f = sim_finding(1);
+	assert_non_null(strstr(f->msg, "use-after-free of kmalloc-64"));
+	assert_string_equal(f->site->func, __func__);
+	assert_string_equal(f->site->what, "deref a + 63");
+	assert_string_equal(f->alloc_site->func, __func__);
+	sim_clear_findings();
+
+	__sim_heap_new_epoch();
+	c = kmalloc(16, GFP_KERNEL);
+	assert_ptr_equal(c, a);			/* reused, split */
+	assert_null(__sim_heap_check());
+	assert_true(sim_deref(c));
+	assert_true(sim_deref(c + 15));
+	assert_true(sim_deref(c + 16));		/* the rest's header */
+	assert_true(sim_deref(c + 47));
+	assert_int_equal(sim_nr_findings(), 0);
+	assert_false(sim_deref(c + 48));	/* the rest */
+	f = assert_one_finding(SIM_F_OOPS, "use-after-free of kmalloc-16");
+	assert_null(f->alloc_site);
+	sim_clear_findings();
+	assert_false(sim_deref(c + 63));
+	assert_true(sim_deref(c + 64));
+	assert_int_equal(sim_nr_findings(), 1);
+	sim_clear_findings();
+
+	/* the rest is reused whole: nothing freed is left */
+	__sim_heap_new_epoch();
+	assert_ptr_equal(kmalloc(16, GFP_KERNEL), c + 48);
+	assert_null(__sim_heap_check());
+	assert_true(sim_deref(c + 48));
+	assert_true(sim_deref(c + 63));
+	assert_true(sim_deref(a));
+	assert_int_equal(sim_nr_findings(), 0);
+}
+
+/* A restore brings back the snapshot's freed memory, and only it. */
+static void test_deref_after_restore(void **state)
+{
+	char *a = kmalloc(32, GFP_KERNEL);
+	char *b = kmalloc(32, GFP_KERNEL);
+	char live[4096], freed[4096];
+	size_t used;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	used = sim_heap_used();
+	assert_true(used <= sizeof(live));
+	sim_heap_save(live);
+	kfree(b);
+	sim_heap_save(freed);
+	/* b is reused: nothing is freed any more */
+	__sim_heap_new_epoch();
+	assert_ptr_equal(kmalloc(32, GFP_KERNEL), b);
+	assert_true(sim_deref(b + 31));
+	assert_int_equal(sim_nr_findings(), 0);
+
+	sim_heap_restore(freed, used);
+	assert_null(__sim_heap_check());
+	assert_true(sim_deref(a));
+	assert_false(sim_deref(b + 31));
+	assert_one_finding(SIM_F_OOPS, "use-after-free of kmalloc-32");
+	sim_clear_findings();
+	sim_heap_restore(live, used);
+	assert_null(__sim_heap_check());
+	assert_true(sim_deref(b));
+	assert_true(sim_deref(a));
+	assert_int_equal(sim_nr_findings(), 0);
+}
+
+#define NR_ORDER 24
+
+/*
+ * The freed-block index is part of the heap bytes, so it must depend on
+ * which blocks are freed, never on the order they were freed in: the same
+ * frees in opposite orders leave the same heap (more of them than the
+ * index lists, so the overflow is covered too).
+ */
+static void test_freed_index_order_free(void **state)
+{
+	static char *p[NR_ORDER];
+	void *buf, *forward;
+	unsigned int i;
+	size_t used;
+
+	(void)state;
+	for (i = 0; i < NR_ORDER; i++) {
+		p[i] = kmalloc(16 * (1 + i % 5), GFP_KERNEL);
+		assert_non_null(p[i]);
+	}
+	used = sim_heap_used();
+	buf = malloc(used);
+	forward = malloc(used);
+	assert_non_null(buf);
+	assert_non_null(forward);
+	sim_heap_save(buf);
+	for (i = 0; i < NR_ORDER; i++)
+		if (i % 7 != 3)
+			kfree(p[i]);
+	assert_null(__sim_heap_check());
+	sim_heap_save(forward);
+
+	sim_heap_restore(buf, used);
+	for (i = NR_ORDER; i-- > 0;)
+		if (i % 7 != 3)
+			kfree(p[i]);
+	assert_null(__sim_heap_check());
+	assert_true(sim_heap_same(forward, used));
+
+	/* and reusing them, lowest first, empties the index the same way */
+	__sim_heap_new_epoch();
+	for (i = 0; i < NR_ORDER; i++)
+		if (i % 7 != 3)
+			assert_ptr_equal(kmalloc(16 * (1 + i % 5), GFP_KERNEL),
+					 p[i]);
+	assert_null(__sim_heap_check());
+	assert_int_equal(sim_heap_used(), used);
+	sim_heap_restore(buf, used);
+	assert_true(sim_heap_same(buf, used));
+	assert_null(__sim_heap_check());
+	assert_int_equal(sim_nr_findings(), 0);
+	free(buf);
+	free(forward);
+}
+
+#define NR_RANDOM 48
+
+/*
+ * Random allocations, frees, epochs and restores (a fixed seed): after each
+ * step the heap's indexes agree with a walk of its blocks, and the
+ * use-after-free check with the block lookup at every 8th address.
+ */
+static void test_freed_index_random(void **state)
+{
+	static char *p[NR_RANDOM];
+	static char snap[64 * 1024];
+	struct sim_alloc_info info;
+	uint32_t x = 12345;
+	size_t snap_len = 0;
+	unsigned int step, i;
+
+	(void)state;
+	memset(p, 0, sizeof(p));
+	for (step = 0; step < 1500; step++) {
+		unsigned int r;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		r = x % 100;
+		i = (x >> 8) % NR_RANDOM;
+		if (r < 45 && !p[i]) {
+			p[i] = kmalloc(1 + (x >> 16) % 200, GFP_KERNEL);
+			assert_non_null(p[i]);
+		} else if (r < 85 && p[i]) {
+			kfree(p[i]);
+			p[i] = NULL;
+		} else if (r < 93) {
+			__sim_heap_new_epoch();
+		} else if (r < 97 || !snap_len) {
+			snap_len = sim_heap_used();
+			assert_true(snap_len <= sizeof(snap));
+			sim_heap_save(snap);
+		} else {
+			/* the pointers of the snapshot's live blocks */
+			sim_heap_restore(snap, snap_len);
+			for (i = 0; i < NR_RANDOM; i++)
+				if (p[i] && (!sim_alloc_lookup(p[i], &info) ||
+					     info.ptr != p[i]))
+					p[i] = NULL;
+		}
+		if (__sim_heap_check())
+			fail_msg("step %u: %s", step, __sim_heap_check());
+	}
+	assert_int_equal(sim_nr_findings(), 0);
+}
+
+/*
  * sim_heap_same(): the explorer's shortcut for "the failed call left the
  * state as it found it". Equal after a new epoch alone; unequal after any
  * byte of the state changed, even one the allocator does not own.
@@ -673,6 +876,61 @@ struct grp {
 static void grp_init(struct grp *g)
 {
 	mutex_init(&g->lock);
+}
+
+#define NR_CLASSES 100
+
+/*
+ * The ranks are remembered by class name: many classes (sharing memo
+ * slots) are ranked exactly as the table says, twice over, and a new
+ * table replaces what was remembered from the old one.
+ */
+static void test_lock_ranks_remembered(void **state)
+{
+	static struct sim_lock_order order[NR_CLASSES], swapped[2];
+	static char names[NR_CLASSES][8];
+	static struct mutex m[NR_CLASSES];
+	unsigned int i, pass, want = 0;
+
+	(void)state;
+	for (i = 0; i < NR_CLASSES; i++) {
+		snprintf(names[i], sizeof(names[i]), "L%u", i);
+		order[i].name = names[i];
+		order[i].rank = (int)i + 1;
+		sim_mutex_init(&m[i], names[i]);
+	}
+	sim_lockdep_set_order(order, NR_CLASSES);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < NR_CLASSES; i++) {
+			unsigned int j = (i + 37) % NR_CLASSES;
+
+			mutex_lock(&m[i]);
+			mutex_lock(&m[j]);
+			want += j < i;
+			assert_int_equal(sim_nr_findings_total(), want);
+			mutex_unlock(&m[j]);
+			mutex_unlock(&m[i]);
+		}
+	}
+	assert_int_equal(want, 2 * 37);
+	sim_clear_findings();
+
+	/* L1 then L2 is fine; with the ranks swapped it is an inversion */
+	mutex_lock(&m[1]);
+	mutex_lock(&m[2]);
+	mutex_unlock(&m[2]);
+	mutex_unlock(&m[1]);
+	assert_int_equal(sim_nr_findings(), 0);
+	swapped[0] = (struct sim_lock_order){ "L1", 2 };
+	swapped[1] = (struct sim_lock_order){ "L2", 1 };
+	sim_lockdep_set_order(swapped, 2);
+	mutex_lock(&m[1]);
+	mutex_lock(&m[2]);
+	assert_one_finding(SIM_F_LOCK,
+			   "possible circular locking dependency: taking L2 while holding L1");
+	mutex_unlock(&m[2]);
+	mutex_unlock(&m[1]);
+	assert_int_equal(sim_locks_held(), 0);
 }
 
 static void test_lock_order_inversion(void **state)
@@ -1450,10 +1708,15 @@ int main(void)
 		T(test_no_reuse_in_same_epoch),
 		T(test_lookup_many_blocks),
 		T(test_reuse_takes_new_identity),
+		T(test_deref_freed_block_edges),
+		T(test_deref_after_restore),
+		T(test_freed_index_order_free),
+		T(test_freed_index_random),
 		T(test_heap_exhausted_exits),
 		T(test_mutex_double_lock),
 		T(test_unlock_unheld),
 		T(test_lock_order_inversion),
+		T(test_lock_ranks_remembered),
 		T(test_mutex_under_spinlock),
 		T(test_gfp_kernel_under_spinlock),
 		T(test_held_lock_freed),

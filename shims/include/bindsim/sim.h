@@ -151,7 +151,22 @@ bool sim_oops_armed(void);
  * or inside freed memory, is an oops (see sim_oops). True if it is fine.
  */
 #define sim_deref(p) __sim_deref((p), SIM_SITE("deref " #p))
-bool __sim_deref(const void *p, const struct sim_site *site);
+
+/*
+ * Every freed heap payload lies in [__sim_freed_lo, + __sim_freed_len)
+ * (kept by the heap, empty when nothing is freed): a pointer outside it is
+ * fine without a call, one inside it is looked up exactly.
+ */
+extern uintptr_t __sim_freed_lo, __sim_freed_len;
+bool __sim_deref_slow(const void *p, const struct sim_site *site);
+
+static inline bool __sim_deref(const void *p, const struct sim_site *site)
+{
+	if (__builtin_expect(p && (uintptr_t)p - __sim_freed_lo >=
+					  __sim_freed_len, 1))
+		return true;
+	return __sim_deref_slow(p, site);
+}
 
 /* -------------------------------------------------------- fault injector */
 
@@ -279,8 +294,10 @@ void sim_transient_reset(void);
 
 /* ---------------------------------------------- internal to the shims */
 
-/* Is p inside a freed heap block? Fills info (the freed allocation). */
+/* Is p inside a freed heap block? Fills info (the freed allocation) if given. */
 bool __sim_heap_freed(const void *p, struct sim_alloc_info *info);
+/* Tests: the heap's indexes against a walk; NULL if they agree. */
+const char *__sim_heap_check(void);
 /* A new allocation epoch: blocks freed before it become reusable. */
 void __sim_heap_new_epoch(void);
 /* Spinlocks currently held by the simulated task. */
