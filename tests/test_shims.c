@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <bindsim/sim.h>
+#include <bindsim/stack.h>
 #include <linux/bug.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -1427,6 +1428,81 @@ static void test_file_refcount_underflow(void **state)
 	assert_int_equal(files_released, 1);
 }
 
+/* ---------------------------------------------------------- call chains */
+
+/* Chain @id as sim_stack_print() writes it (malloc'd). */
+static char *chain_text(unsigned int id, unsigned int *frames)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	*frames = sim_stack_print(f, id, "> ");
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Chains are kept only while capture is on, per allocation (address and
+ * number), finding and injected fault; printed from the primitive's
+ * caller, without the shims' internals; forgotten at the next boot.
+ */
+static void test_call_chains(void **state)
+{
+	struct sim_alloc_info info;
+	unsigned int id, n;
+	char *text;
+	void *p;
+
+	(void)state;
+	p = kzalloc(24, GFP_KERNEL);
+	assert_true(sim_alloc_lookup(p, &info));
+	assert_int_equal(sim_stack_alloc(p, info.seq), 0);
+	WARN_ON(1);
+	assert_int_equal(sim_finding(0)->stack, 0);
+	sim_clear_findings();
+
+	assert_false(sim_stack_enable(true));
+	p = kzalloc(24, GFP_KERNEL);
+	assert_true(sim_alloc_lookup(p, &info));
+	id = sim_stack_alloc(p, info.seq);
+	assert_int_not_equal(id, 0);
+	/* the same address with another number is another allocation */
+	assert_int_equal(sim_stack_alloc(p, info.seq + 1), 0);
+	text = chain_text(id, &n);
+	assert_true(n > 0);
+	if (strncmp(text, "> test_call_chains tests/test_shims.c:", 38))
+		fail_msg("chain does not start at the caller:\n%s", text);
+	assert_null(strstr(text, "sim_alloc"));
+	assert_null(strstr(text, "shims/stack.c"));
+	free(text);
+
+	WARN_ON(1);
+	assert_int_not_equal(sim_finding(0)->stack, 0);
+	text = chain_text(sim_finding(0)->stack, &n);
+	if (strncmp(text, "> test_call_chains tests/test_shims.c:", 38))
+		fail_msg("WARN chain does not start at the WARN:\n%s", text);
+	assert_null(strstr(text, "shims/core.c"));
+	free(text);
+
+	sim_fault_begin();
+	sim_fault_fail_nth(1);
+	assert_null(kzalloc(24, GFP_KERNEL));
+	sim_fault_end();
+	assert_int_not_equal(sim_fault_stack(1), 0);
+	sim_fault_clear();
+
+	/* a new boot: the old chains resolve to nothing, silently */
+	sim_heap_reset();
+	assert_int_equal(sim_stack_alloc(p, info.seq), 0);
+	text = chain_text(id, &n);
+	assert_int_equal(n, 0);
+	assert_string_equal(text, "");
+	free(text);
+	assert_true(sim_stack_enable(false));
+}
+
 /* ---------------------------------------------------------- main */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, shim_setup, shim_teardown)
@@ -1476,6 +1552,7 @@ int main(void)
 		T(test_fault_sites_listed),
 		T(test_fput_deferral),
 		T(test_file_refcount_underflow),
+		T(test_call_chains),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
