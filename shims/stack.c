@@ -39,6 +39,22 @@ static struct chain *chains;
 static unsigned int nr_chains, cap_chains;
 static unsigned int generation = 1;
 
+/* Room in *@arr (@nr of *@cap elements of @size used) for one more. */
+static bool grow(void **arr, unsigned int nr, unsigned int *cap, size_t size)
+{
+	unsigned int n = *cap ? *cap * 2 : 256;
+	void *p;
+
+	if (nr < *cap)
+		return true;
+	p = realloc(*arr, n * size);
+	if (!p)
+		return false;
+	*arr = p;
+	*cap = n;
+	return true;
+}
+
 bool sim_stack_enable(bool on)
 {
 	bool was = __sim_stack_on;
@@ -66,17 +82,9 @@ unsigned int sim_stack_save(void)
 {
 	struct chain *c;
 
-	if (!__sim_stack_on || nr_chains >= NR_CHAINS_MAX)
+	if (!__sim_stack_on || nr_chains >= NR_CHAINS_MAX ||
+	    !grow((void **)&chains, nr_chains, &cap_chains, sizeof(*chains)))
 		return 0;
-	if (nr_chains == cap_chains) {
-		unsigned int cap = cap_chains ? cap_chains * 2 : 256;
-		struct chain *n = realloc(chains, cap * sizeof(*n));
-
-		if (!n)
-			return 0;
-		chains = n;
-		cap_chains = cap;
-	}
 	c = &chains[nr_chains++];
 	c->n = (unsigned int)backtrace(c->pc, CHAIN_MAX);
 	return (generation & 0xfff) << ID_SHIFT | nr_chains;
@@ -342,15 +350,9 @@ static struct sym *sym_add(uintptr_t pc)
 {
 	unsigned int i;
 
-	if (a2l.nr_syms == a2l.cap_syms) {
-		unsigned int cap = a2l.cap_syms ? a2l.cap_syms * 2 : 256;
-		struct sym *n = realloc(a2l.syms, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		a2l.syms = n;
-		a2l.cap_syms = cap;
-	}
+	if (!grow((void **)&a2l.syms, a2l.nr_syms, &a2l.cap_syms,
+		  sizeof(*a2l.syms)))
+		return NULL;
 	for (i = a2l.nr_syms; i && a2l.syms[i - 1].pc > pc; i--)
 		a2l.syms[i] = a2l.syms[i - 1];
 	a2l.nr_syms++;
@@ -364,15 +366,9 @@ static bool frame_add(const char *func, const char *loc)
 	const char *colon;
 	char *file;
 
-	if (a2l.nr_frames == a2l.cap_frames) {
-		unsigned int cap = a2l.cap_frames ? a2l.cap_frames * 2 : 512;
-		struct frame *n = realloc(a2l.frames, cap * sizeof(*n));
-
-		if (!n)
-			return false;
-		a2l.frames = n;
-		a2l.cap_frames = cap;
-	}
+	if (!grow((void **)&a2l.frames, a2l.nr_frames, &a2l.cap_frames,
+		  sizeof(*a2l.frames)))
+		return false;
 	fr = &a2l.frames[a2l.nr_frames];
 	memset(fr, 0, sizeof(*fr));
 	/* "path:line", maybe " (discriminator N)"; "??:0" when unknown */
