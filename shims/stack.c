@@ -122,7 +122,8 @@ static void amap_put(struct alloc_ent *map, size_t cap, const void *ptr,
 
 void sim_stack_set_alloc(const void *ptr, unsigned long seq, unsigned int id)
 {
-	if (!id || !ptr)
+	/* id 0 (no room for the chain) too: no older chain may stand */
+	if (!ptr)
 		return;
 	if ((amap_nr + 1) * 2 > amap_cap) {
 		size_t cap = amap_cap ? amap_cap * 2 : 1024, i, nr = 0;
