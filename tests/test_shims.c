@@ -1444,6 +1444,37 @@ static char *chain_text(unsigned int id, unsigned int *frames)
 }
 
 /*
+ * Without addr2line a chain is a one-line note. In a child, and before any
+ * other test symbolises: the symboliser starts once per process.
+ */
+static void test_call_chains_no_addr2line(void **state)
+{
+	pid_t pid;
+	int status;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		unsigned int id, n;
+		char *text;
+		bool ok;
+
+		setenv("PATH", "/nonexistent", 1);
+		sim_stack_enable(true);
+		id = sim_stack_save();
+		text = chain_text(id, &n);
+		ok = id && !n && !strcmp(text, "> (no call chain: addr2line "
+					 "not found (binutils))\n");
+		free(text);
+		exit(ok ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/*
  * Chains are kept only while capture is on, per allocation (address and
  * number), finding and injected fault; printed from the primitive's
  * caller, without the shims' internals; forgotten at the next boot.
@@ -1492,6 +1523,17 @@ static void test_call_chains(void **state)
 	sim_fault_end();
 	assert_int_not_equal(sim_fault_stack(1), 0);
 	sim_fault_clear();
+
+	/* many allocations: each keeps its own chain as the table grows */
+	for (n = 0; n < 1500; n++) {
+		void *q = kzalloc(16, GFP_KERNEL);
+
+		assert_true(sim_alloc_lookup(q, &info));
+		assert_int_not_equal(sim_stack_alloc(q, info.seq), 0);
+		kfree(q);
+	}
+	assert_true(sim_alloc_lookup(p, &info));
+	assert_int_equal(sim_stack_alloc(p, info.seq), id);
 
 	/* a new boot: the old chains resolve to nothing, silently */
 	sim_heap_reset();
@@ -1552,6 +1594,7 @@ int main(void)
 		T(test_fault_sites_listed),
 		T(test_fput_deferral),
 		T(test_file_refcount_underflow),
+		T(test_call_chains_no_addr2line),
 		T(test_call_chains),
 	};
 
