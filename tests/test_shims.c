@@ -604,26 +604,38 @@ static void test_heap_same(void **state)
 	kfree(a);
 }
 
-static void test_heap_exhausted_exits(void **state)
+/* Runs @fn, which must exit, in a child; returns its exit status. */
+static int child_exit_status(void (*fn)(void))
 {
 	pid_t pid;
 	int status;
 
-	(void)state;
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-
-		if (fd >= 0)
-			dup2(fd, 2);
-		for (;;)
-			sim_alloc(4096, SIM_GFP_NOFAIL, SIM_CLASS_KERNEL, "big",
-				  SIM_SITE("big"));
+		fn();
+		_exit(125);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 2);
+	return WEXITSTATUS(status);
+}
+
+static void exhaust_heap(void)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	if (fd >= 0)
+		dup2(fd, 2);
+	for (;;)
+		sim_alloc(4096, SIM_GFP_NOFAIL, SIM_CLASS_KERNEL, "big",
+			  SIM_SITE("big"));
+}
+
+static void test_heap_exhausted_exits(void **state)
+{
+	(void)state;
+	assert_int_equal(child_exit_status(exhaust_heap), 2);
 }
 
 /* ---------------------------------------------------------- locks */
@@ -1447,31 +1459,26 @@ static char *chain_text(unsigned int id, unsigned int *frames)
  * Without addr2line a chain is a one-line note. In a child, and before any
  * other test symbolises: the symboliser starts once per process.
  */
+static void chain_without_addr2line(void)
+{
+	unsigned int id, n;
+	char *text;
+	bool ok;
+
+	setenv("PATH", "/nonexistent", 1);
+	sim_stack_enable(true);
+	id = sim_stack_save();
+	text = chain_text(id, &n);
+	ok = id && !n && !strcmp(text, "> (no call chain: addr2line "
+				 "not found (binutils))\n");
+	free(text);
+	exit(ok ? 0 : 1);
+}
+
 static void test_call_chains_no_addr2line(void **state)
 {
-	pid_t pid;
-	int status;
-
 	(void)state;
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		unsigned int id, n;
-		char *text;
-		bool ok;
-
-		setenv("PATH", "/nonexistent", 1);
-		sim_stack_enable(true);
-		id = sim_stack_save();
-		text = chain_text(id, &n);
-		ok = id && !n && !strcmp(text, "> (no call chain: addr2line "
-					 "not found (binutils))\n");
-		free(text);
-		exit(ok ? 0 : 1);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(child_exit_status(chain_without_addr2line), 0);
 }
 
 /*
