@@ -54,6 +54,8 @@ static void report_and_abort(struct repro *r, const struct check_result *out)
 	for (i = 0; i < out->nr; i++)
 		fprintf(stderr, "  signature: %s\n", out->f[i].sig);
 	fprintf(stderr, "\n--- trace\n");
+	/* every crashing input ends here: no addr2line per crash */
+	r->no_chains = true;
 	if (again)
 		repro_run(r, stderr, again);
 	snprintf(r->expect, sizeof(r->expect), "%s", out->f[0].sig);

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 ## make check-cli       malformed inputs (tests/bad/) and the CLI's contracts,
 ##                      on the ASan+UBSan bindsim (tests/cli.sh); bounded
-##                      and interrupted runs; the closure counts (plain)
+##                      and interrupted runs; the reports' call chains;
+##                      the closure counts (plain)
 ## make check-report    make check's own reporting: the closing line, KTAP
 ##                      and JUnit (tests/check-run.sh)
 ## make check-roundtrip explore, replay, minimise and to-cmocka a finding of
@@ -28,13 +29,17 @@ check-report:
 	fi
 
 # The plain model (and the tree, when there is one) for the closure counts,
-# V2 for the interrupted run's reproducers.
+# V2 for the interrupted run's reproducers; V2 and V2-abort, model and
+# tree, and the ASan tree for the reports' call chains.
 check-cli:
 	@$(MAKE) --no-print-directory FLAVOUR=asan build/asan/bindsim
 	@$(MAKE) --no-print-directory FLAVOUR=plain build/plain/bindsim \
 		build/rev/v2/bindsim
+	@$(MAKE) --no-print-directory FLAVOUR=plain build/rev/v2-abort/bindsim
 	@if [ -f $(KSRC)/drivers/iommu/iommufd/device.c ]; then \
-		$(MAKE) --no-print-directory FLAVOUR=plain tree; fi
+		$(MAKE) --no-print-directory FLAVOUR=plain tree \
+			build/trev/v2/bindsim build/trev/v2-abort/bindsim && \
+		$(MAKE) --no-print-directory FLAVOUR=asan tree; fi
 	@if tests/cli.sh build/asan/bindsim; then \
 		echo "gate ok: CLI refuses bad input, keeps its contracts"; \
 	else \

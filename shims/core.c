@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <bindsim/sim.h>
+#include <bindsim/stack.h>
 
 /* --------------------------------------------------------------- findings */
 
@@ -52,6 +53,8 @@ static struct sim_finding *vreport(enum sim_finding_kind kind,
 	f->kind = kind;
 	f->site = site;
 	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	if (sim_stack_enabled())
+		f->stack = sim_stack_save();
 	return f;
 }
 
@@ -78,6 +81,7 @@ void sim_report_alloc(enum sim_finding_kind kind, const struct sim_site *site,
 	if (f && sim_alloc_lookup(ptr, &info)) {
 		f->alloc_site = info.site;
 		f->alloc_tag = info.tag;
+		f->alloc_stack = sim_stack_alloc(info.ptr, info.seq);
 	}
 }
 
@@ -210,6 +214,7 @@ static void oops_alloc(const struct sim_site *site,
 	if (f) {
 		f->alloc_site = info->site;
 		f->alloc_tag = info->tag;
+		f->alloc_stack = sim_stack_alloc(info->ptr, info->seq);
 	}
 	oops_unwind();
 }
@@ -251,6 +256,8 @@ static struct {
 	unsigned int count;		/* points passed */
 	unsigned int nr_injected;
 	const struct sim_site *points[SIM_MAX_FAULT_POINTS];
+	/* chains of the injected points, while capture is on */
+	unsigned int stacks[SIM_MAX_FAULT_POINTS];
 	uint64_t injected;		/* ordinals 1..64 injected */
 	unsigned int site_ordinal;	/* ordinal injected by name */
 
@@ -332,6 +339,13 @@ static bool site_selected(const struct sim_site *site)
 	return true;
 }
 
+/* Out of line: the injector's hot path stays a leaf function. */
+static __attribute__((noinline, cold)) void fault_stack_save(unsigned int n)
+{
+	if (n <= SIM_MAX_FAULT_POINTS)
+		fi.stacks[n - 1] = sim_stack_save();
+}
+
 bool sim_should_fail(const struct sim_site *site)
 {
 	unsigned int n;
@@ -353,6 +367,8 @@ bool sim_should_fail(const struct sim_site *site)
 	fi.nr_injected++;
 	if (n <= 64)
 		fi.injected |= 1ULL << (n - 1);
+	if (__builtin_expect(sim_stack_enabled(), 0))
+		fault_stack_save(n);
 	return true;
 }
 
@@ -366,6 +382,15 @@ const struct sim_site *sim_fault_point(unsigned int ordinal)
 	if (!ordinal || ordinal > fi.count || ordinal > SIM_MAX_FAULT_POINTS)
 		return NULL;
 	return fi.points[ordinal - 1];
+}
+
+unsigned int sim_fault_stack(unsigned int ordinal)
+{
+	/* recorded only while capture is on */
+	if (!sim_stack_enabled() || !sim_fault_was_injected(ordinal) ||
+	    ordinal > SIM_MAX_FAULT_POINTS)
+		return 0;
+	return fi.stacks[ordinal - 1];
 }
 
 bool sim_fault_was_injected(unsigned int ordinal)

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <bindsim/sim.h>
+#include <bindsim/stack.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
 
@@ -281,6 +282,7 @@ void sim_heap_reset(void)
 	hdr()->epoch = 0;
 	hdr()->nr_freed = 0;
 	freed_span_update();
+	sim_stack_reset();
 }
 
 static inline void heap_ready(void)
@@ -467,6 +469,10 @@ void *sim_alloc(size_t size, gfp_t gfp, enum sim_alloc_class cls,
 	b->seq = sim_kernel()->alloc_seq++;
 	b->tag = tag;
 	b->site = site;
+	/* its call chain, outside the arena, when a trace is printed */
+	if (__builtin_expect(sim_stack_enabled(), 0) &&
+	    cls == SIM_CLASS_KERNEL)
+		sim_stack_set_alloc(blk_payload(b), b->seq, sim_stack_save());
 	/* Always zeroed: contents never depend on the heap's history. */
 	memset(blk_payload(b), 0, blk_size(b));
 	return blk_payload(b);
@@ -525,6 +531,8 @@ void sim_free(const void *p, const struct sim_site *site)
 			f = (struct sim_finding *)sim_finding(n);
 			f->alloc_site = b->site;
 			f->alloc_tag = b->tag;
+			f->alloc_stack = sim_stack_alloc(blk_payload(b),
+							 b->seq);
 		}
 		return;
 	}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bindsim/stack.h>
 #include <linux/fs.h>
 
 #include "iommufd_private.h"
@@ -716,6 +717,10 @@ void check_collect_shim(struct check_result *out, const char *phase)
 		site_where(s, where, sizeof(where));
 		check_add(out, sf->kind, name, where, "%s%s%s", sf->msg,
 			  phase ? " " : "", phase ? phase : "");
+		if (out->nr > before) {
+			out->f[out->nr - 1].stack = sf->stack;
+			out->f[out->nr - 1].alloc_stack = sf->alloc_stack;
+		}
 		if (out->nr > before && sf->alloc_site) {
 			struct bfinding *f = &out->f[out->nr - 1];
 
@@ -1848,11 +1853,16 @@ void check_teardown(struct check_result *out, void *scratch)
 		check_add(out, SIM_F_LEAK, name, where,
 			  "unreferenced object %s (%zu bytes) after closing "
 			  "everything", leak_name(&info[i]), info[i].size);
-		if (out->nr && !strcmp(out->f[out->nr - 1].where, where))
-			snprintf(out->f[out->nr - 1].alloc,
-				 sizeof(out->f[0].alloc),
+		if (out->nr && !strcmp(out->f[out->nr - 1].where, where)) {
+			struct bfinding *f = &out->f[out->nr - 1];
+
+			snprintf(f->alloc, sizeof(f->alloc),
 				 "allocated at %s (allocation #%lu)", where,
 				 info[i].seq);
+			f->alloc_stack = sim_stack_alloc(info[i].ptr,
+							 info[i].seq);
+			f->alloc_size = (unsigned int)info[i].size;
+		}
 	}
 	for (i = 0; i < spec->nr_groups; i++) {
 		struct iommu_group *g = w->groups[i];

@@ -15,6 +15,10 @@ struct bfinding {
 	char where[128];	/* file:line func of the site */
 	char msg[SIM_MSG_LEN + 64];
 	char alloc[200];	/* leaks, use after free: allocation site */
+	/* call chains (bindsim/stack.h): 0 unless a trace captured them */
+	unsigned int stack;		/* at the finding (WARN, oops) */
+	unsigned int alloc_stack;	/* of the allocation concerned */
+	unsigned int alloc_size;	/* its size, for a leak */
 };
 
 #define CHECK_MAX_FINDINGS 48

@@ -749,14 +749,17 @@ static void print_finding(const struct explore_sink *k,
 {
 	const char *p = k->prefix;
 	char buf[OP_TEXT], title[160];
+	struct bfinding f = ef->f;
 	unsigned int i;
 
-	check_title(&ef->f, title, sizeof(title));
+	check_title(&f, title, sizeof(title));
 	printf("%s\n%sBUG: %s\n%s  report: %s\n%s  %s\n%s  at %s\n",
-	       *p ? "#" : "", p, ef->f.sig, p, title, p, ef->f.msg, p,
-	       ef->f.where);
-	if (ef->f.alloc[0])
-		printf("%s  %s\n", p, ef->f.alloc);
+	       *p ? "#" : "", p, f.sig, p, title, p, f.msg, p, f.where);
+	if (f.alloc[0])
+		printf("%s  %s\n", p, f.alloc);
+	/* the call chains, from a replay of the minimised reproducer */
+	if (repro_chains_of(&ef->repro, &f))
+		repro_print_chains(stdout, &f, p);
 	printf("%s  first seen after %.2f s; reproducer (boot %u):\n", p,
 	       ef->secs, ef->repro.boot);
 	for (i = 0; i < ef->repro.nr_steps; i++) {

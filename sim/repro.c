@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bindsim/stack.h>
+
 #include "iommufd_private.h"
 #include "repro.h"
 
@@ -525,6 +527,55 @@ static void check_asserts(const struct repro *r, unsigned int after,
 	free(text);
 }
 
+/* The task every report names: the simulated task is the only one. */
+#define TASK_LINE "CPU: 0 PID: 1 Comm: bindsim"
+
+/* "Call Trace:" and the frames of chain @id, as the kernel prints them. */
+static void print_call_trace(FILE *t, const char *p, unsigned int id)
+{
+	char fp[64];
+
+	snprintf(fp, sizeof(fp), "%s   ", p);
+	fprintf(t, "%s  Call Trace:\n%s   <TASK>\n", p, p);
+	sim_stack_print(t, id, fp);
+	fprintf(t, "%s   </TASK>\n", p);
+}
+
+void repro_print_chains(FILE *t, const struct bfinding *f, const char *p)
+{
+	char fp[64], func[128];
+	const char *sp;
+
+	if (f->alloc_stack && f->kind == SIM_F_LEAK) {
+		/* kmemleak, with the address left out: reports must repeat */
+		snprintf(fp, sizeof(fp), "%s      ", p);
+		fprintf(t, "%s  unreferenced object (size %u):\n"
+			"%s    comm \"bindsim\", pid 1\n%s    backtrace:\n",
+			p, f->alloc_size, p, p);
+		sim_stack_print(t, f->alloc_stack, fp);
+	}
+	if (f->stack) {
+		/* the site is "FILE:LINE FUNC"; RIP names FUNC first */
+		sp = strchr(f->where, ' ');
+		snprintf(func, sizeof(func), "%s", sp ? sp + 1 : "?");
+		if (f->kind == SIM_F_WARN)
+			fprintf(t, "%s  ------------[ cut here ]------------\n"
+				"%s  WARNING: CPU: 0 PID: 1 at %s\n", p, p,
+				f->where);
+		fprintf(t, "%s  " TASK_LINE "\n", p);
+		if (f->kind == SIM_F_OOPS)
+			fprintf(t, "%s  RIP: 0010:%s %.*s\n", p, func,
+				sp ? (int)(sp - f->where) : 0, f->where);
+		print_call_trace(t, p, f->stack);
+	}
+	if (f->alloc_stack && f->kind != SIM_F_LEAK) {
+		/* as KASAN names the object's allocation */
+		snprintf(fp, sizeof(fp), "%s   ", p);
+		fprintf(t, "%s  Allocated by task 1:\n", p);
+		sim_stack_print(t, f->alloc_stack, fp);
+	}
+}
+
 static void trace_faults(FILE *t, const struct op_fault *want)
 {
 	unsigned int k, n = sim_fault_count();
@@ -541,11 +592,16 @@ static void trace_faults(FILE *t, const struct op_fault *want)
 			sim_fault_was_injected(k) ? "*" : " ", k, name,
 			s ? s->file : "?", s ? s->line : 0);
 		/* as the kernel logs an injection (fail_nth with verbose) */
-		if (sim_fault_was_injected(k))
-			fprintf(t, "        FAULT_INJECTION: forcing a failure."
-				" name %s, at %s:%d %s()\n", name,
-				s ? s->file : "?", s ? s->line : 0,
-				s ? s->func : "?");
+		if (!sim_fault_was_injected(k))
+			continue;
+		fprintf(t, "        FAULT_INJECTION: forcing a failure."
+			" name %s, at %s:%d %s()\n", name,
+			s ? s->file : "?", s ? s->line : 0,
+			s ? s->func : "?");
+		if (sim_fault_stack(k)) {
+			fprintf(t, "        " TASK_LINE "\n");
+			print_call_trace(t, "      ", sim_fault_stack(k));
+		}
 	}
 	if (want && want->site[0] && want->ordinal &&
 	    !sim_fault_was_injected(want->ordinal))
@@ -572,6 +628,7 @@ static void trace_findings(FILE *t, const struct check_result *cr,
 		if (f->alloc[0])
 			fprintf(t, "  %s\n", f->alloc);
 		fprintf(t, "  found by: %s\n", phase);
+		repro_print_chains(t, f, "");
 	}
 }
 
@@ -656,6 +713,7 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 	struct canon *before;
 	void *scratch;
 	unsigned int i;
+	bool capture = false, chains;
 	int rc = 0;
 
 	if (!run_cr) {
@@ -670,9 +728,16 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 
 	out->nr = 0;
 	run_nr = 0;
+	/* a printed trace shows the kernel's call chains */
+	chains = t && !r->no_chains;
+	if (chains)
+		capture = sim_stack_enable(true);
 	if (!cr || !before || !scratch || !run_prev ||
-	    world_boot(&r->spec, r->boot))
+	    world_boot(&r->spec, r->boot)) {
+		if (chains)
+			sim_stack_enable(capture);
 		return -1;
+	}
 	cr->nr = 0;
 	before->text = NULL;
 	if (t)
@@ -794,7 +859,28 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 		trace_state(t);
 	if (t)
 		fprintf(t, "result: %s\n", out->nr ? "findings" : "clean");
+	if (chains)
+		sim_stack_enable(capture);
 	return rc;
+}
+
+bool repro_chains_of(const struct repro *r, struct bfinding *f)
+{
+	struct check_result *cr = malloc(sizeof(*cr));
+	bool was = sim_stack_enable(true), found = false;
+	unsigned int i;
+
+	if (cr && !repro_run(r, NULL, cr))
+		for (i = 0; i < cr->nr && !found; i++)
+			if (!strcmp(cr->f[i].sig, f->sig)) {
+				f->stack = cr->f[i].stack;
+				f->alloc_stack = cr->f[i].alloc_stack;
+				f->alloc_size = cr->f[i].alloc_size;
+				found = true;
+			}
+	sim_stack_enable(was);
+	free(cr);
+	return found;
 }
 
 bool repro_matches(const struct repro *r, const struct check_result *out)

@@ -60,6 +60,8 @@ struct repro {
 	struct repro_assert asserts[REPRO_MAX_ASSERTS];
 	/* replay: print the state view after every step / after the last */
 	bool trace_state, trace_final_state;
+	/* replay: a trace without call chains (the fuzz harness's crash) */
+	bool no_chains;
 };
 
 /* The revision this binary was built as (Makefile: -DBINDSIM_REV=...). */
@@ -90,6 +92,20 @@ const struct op_result *repro_last_results(unsigned int *nr);
 unsigned int repro_last_missed_faults(void);
 /* Replays @r and reports whether it shows its 'expect' line. */
 bool repro_reproduces(const struct repro *r);
+/*
+ * The kernel-shaped part of a finding's report, after its short lines:
+ * the kmemleak block with the allocation's backtrace, the WARNING or oops
+ * splat with its call trace, each line after @prefix. Prints nothing for
+ * a finding without a captured chain (the explorer, the fuzzer).
+ */
+void repro_print_chains(FILE *t, const struct bfinding *f,
+			const char *prefix);
+/*
+ * Replay @r with call chains captured and give the finding with
+ * signature @f->sig its chains; false if the replay does not show it.
+ * The chains stay valid until the next boot.
+ */
+bool repro_chains_of(const struct repro *r, struct bfinding *f);
 /* A file name for a signature: "leak f:kzalloc" -> "leak-f-kzalloc" */
 void repro_file_name(const char *sig, char *out, size_t len);
 /* Shrink while the expected signature still reproduces; returns steps. */

@@ -20,6 +20,12 @@
 #    finding (on V2, build/rev/v2/bindsim) and SIGTERM end the run with
 #    the partial summary and leave replayable reproducers in --out;
 #    --ktap is KTAP;
+#  - kernel-shaped reports carry call chains, the same bytes on every
+#    replay: a leak's kmemleak backtrace, a WARNING's and an oops's call
+#    trace, an injected fault's FAULT_INJECTION trace, on V2 and V2-abort
+#    (model: V2=, V2A=; tree: TV2=, TV2A=, in the tree's file:line), on
+#    this build and the ASan tree (TREE_ASAN=), in the explorer's report,
+#    and a one-line note without addr2line;
 #  - exact closure keeps the counts: the model's default world (the plain
 #    build, PLAIN=) and the tree's (TREE=, when built).
 #
@@ -831,6 +837,177 @@ else
 	bad "SIGTERM: exit $sig_rc, or no 'stopped interrupted' summary"
 	show "$tmp/out"
 	show "$tmp/err"
+fi
+
+# ------------------------------------ kernel-shaped reports: call chains
+
+# in_order FILE ERE...: each extended regular expression matches a line of
+# FILE after the line the one before it matched.
+in_order() {
+	local f=$1 re n last=0
+	shift
+	for re in "$@"; do
+		n=$(awk -v l="$last" -v re="$re" \
+			'NR > l && $0 ~ re { print NR; exit }' "$f")
+		if [ -z "$n" ]; then
+			echo "    | no line matching '$re' after line $last"
+			return 1
+		fi
+		last=$n
+	done
+}
+
+# chains NAME BIN REPRO ERE...: 'BIN replay REPRO' prints the lines in
+# order, no frame of bindsim's engine or report machinery, and the same
+# bytes twice.
+chains() {
+	local name=$1 bin=$2 repro=$3
+	shift 3
+	if [ ! -x "$bin" ]; then
+		bad "$name: no $bin"
+		return
+	fi
+	run "$name" '0|1' "$bin" replay "$repro" || return
+	cp "$tmp/out" "$tmp/chain1"
+	run "$name (again)" '0|1' "$bin" replay "$repro" || return
+	if ! cmp -s "$tmp/chain1" "$tmp/out"; then
+		bad "$name: two replays differ"
+		diff "$tmp/chain1" "$tmp/out" | sed -n '1,8s/^/    | /p'
+	elif grep -qE '^ +[a-z_]+ (sim/[a-z_]+|shims/(core|stack)|[a-z]+/target)[.]c:' \
+		"$tmp/out"; then
+		bad "$name: a frame of bindsim's engine in a call chain"
+		grep -E ' (sim|shims/core|shims/stack|[a-z]+/target)[./]' \
+			"$tmp/out" | sed -n '1,4s/^/    | /p'
+	elif in_order "$tmp/out" "$@"; then
+		ok "$name"
+	else
+		bad "$name: the report lacks its call chain"
+		show "$tmp/out"
+	fi
+}
+
+# leak_chain NAME BIN REPRO: the kmemleak block of the idev leak, its
+# backtrace starting at the allocation's own site (the 'at' line).
+leak_chain() {
+	local at
+	at=$("$2" replay "$3" 2>/dev/null | sed -n \
+		'/^BUG: leak _iommufd_object_alloc:kzalloc$/,/^BUG/s/^  at \([^ ]*\) _iommufd_object_alloc$/\1/p' |
+		head -n1)
+	if [ -z "$at" ]; then
+		bad "$1: no leak of _iommufd_object_alloc:kzalloc"
+		return
+	fi
+	chains "$1" "$2" "$3" \
+		'^BUG: leak _iommufd_object_alloc:kzalloc$' \
+		'^  report: memory leak in _iommufd_object_alloc$' \
+		'^  unreferenced object [(]size [0-9]+[)]:$' \
+		'^    comm "bindsim", pid 1$' '^    backtrace:$' \
+		"^      _iommufd_object_alloc $(re_quote "$at")\$" \
+		"^      iommufd_device_bind ${4}device[.]c:[0-9]+\$" \
+		'^      vfio_device_cdev_open_bind model/vfio[.]c:[0-9]+$' \
+		'^result: findings$'
+}
+
+# warn_chain NAME BIN REPRO DIR: the WARNING splat of v2-abort's release
+# of DMA ownership never claimed, with its call trace
+warn_chain() {
+	chains "$1" "$2" "$3" \
+		'^  report: WARNING in iommufd_device_destroy$' \
+		'^  ------------\[ cut here \]------------$' \
+		"^  WARNING: CPU: 0 PID: 1 at ${4}device[.]c:[0-9]+ iommufd_device_destroy\$" \
+		'^  CPU: 0 PID: 1 Comm: bindsim$' '^  Call Trace:$' \
+		'^   <TASK>$' \
+		'^   iommu_device_release_dma_owner shims/iommu[.]c:[0-9]+$' \
+		"^   iommufd_device_destroy ${4}device[.]c:[0-9]+\$" \
+		"^   iommufd_device_bind ${4}device[.]c:[0-9]+\$" \
+		'^   </TASK>$'
+}
+
+# fault_chain NAME BIN REPRO DIR: the injected fault's FAULT_INJECTION
+# line, then its call trace
+fault_chain() {
+	chains "$1" "$2" "$3" \
+		'^        FAULT_INJECTION: forcing a failure[.] name iommufd_alloc_group:kzalloc, ' \
+		'^        CPU: 0 PID: 1 Comm: bindsim$' '^        Call Trace:$' \
+		"^         iommufd_alloc_group ${4}device[.]c:[0-9]+\$" \
+		"^         iommufd_device_bind ${4}device[.]c:[0-9]+\$" \
+		'^         </TASK>$' '^   = -ENOMEM$'
+}
+
+# oops_chain NAME BIN REPRO DIR: the NULL dereference's RIP and trace
+oops_chain() {
+	chains "$1" "$2" "$3" \
+		'^  report: BUG: kernel NULL pointer dereference in iommufd_group_release$' \
+		"^  RIP: 0010:iommufd_group_release ${4}device[.]c:[0-9]+\$" \
+		'^  Call Trace:$' \
+		"^   iommufd_group_release ${4}device[.]c:[0-9]+\$" \
+		"^   iommufd_device_unbind ${4}device[.]c:[0-9]+\$" \
+		'^   </TASK>$'
+}
+
+V2A=${V2A:-build/rev/v2-abort/bindsim}
+TV2=${TV2:-build/trev/v2/bindsim}
+TV2A=${TV2A:-build/trev/v2-abort/bindsim}
+TREE_ASAN=${TREE_ASAN:-build/asan/tree/bindsim}
+r=tests/repro
+leak_chain "model leak: kmemleak backtrace" "$V2" $r/v2--leak-nofault.repro \
+	model/
+warn_chain "model WARN: splat with call trace" "$V2A" \
+	$r/v2-abort--warn-iommufd-device-destroy-iommu-device-release-dma-owner.repro \
+	model/
+fault_chain "model fault: FAULT_INJECTION with call trace" "$V2" \
+	$r/v2--leak--iommufd-object-alloc-kzalloc.repro model/
+oops_chain "model oops: RIP and call trace" "$V2" \
+	$r/v2--oops-iommufd-group-release-iommu-group-id.repro model/
+# this build (ASan+UBSan), the reference: an injected fault's chain
+sed 's/^expect .*/expect clean/; /^revision /d' \
+	$r/v2--leak--iommufd-object-alloc-kzalloc.repro >"$tmp/fault.repro"
+fault_chain "fault chain on $B" "$B" "$tmp/fault.repro" model/
+if [ -x "$TREE" ]; then
+	r=tests/repro-tree
+	t=drivers/iommu/iommufd/
+	leak_chain "tree leak: backtrace in the tree's file:line" "$TV2" \
+		$r/v2--leak-nofault.repro $t
+	warn_chain "tree WARN: splat with call trace" "$TV2A" \
+		$r/v2-abort--warn-iommufd-device-destroy-iommu-device-release-dma-owner.repro \
+		$t
+	fault_chain "tree fault: FAULT_INJECTION with call trace" "$TV2" \
+		$r/v2--leak--iommufd-object-alloc-kzalloc.repro $t
+	oops_chain "tree oops: RIP and call trace" "$TV2" \
+		$r/v2--oops-iommufd-group-release-iommu-group-id.repro $t
+	# an ioctl's chain ends at the file operation, as the kernel's at
+	# the system call
+	printf 'world default\nboot 0\nioas-alloc c0 fail=_iommufd_object_alloc:kzalloc#1\n' \
+		>"$tmp/ioctl.repro"
+	if [ -x "$TREE_ASAN" ]; then
+		chains "tree ioctl chain ends at iommufd_fops_ioctl ($TREE_ASAN)" \
+			"$TREE_ASAN" "$tmp/ioctl.repro" \
+			'^         _iommufd_object_alloc drivers/iommu/iommufd/main[.]c:[0-9]+$' \
+			'^         iommufd_fops_ioctl drivers/iommu/iommufd/main[.]c:[0-9]+$' \
+			'^         </TASK>$'
+	fi
+fi
+# the explorer's report of a finding carries the chain too (a replay of
+# its minimised reproducer)
+if run "V2 explore --depth 1" 1 "$V2" explore --depth 1 &&
+	in_order "$tmp/out" '^BUG: leak _iommufd_object_alloc:kzalloc$' \
+		'^    backtrace:$' \
+		'^      _iommufd_object_alloc model/main[.]c:[0-9]+$' \
+		'^      iommufd_device_bind model/device[.]c:[0-9]+$' \
+		'^  first seen after'; then
+	ok "explore: a leak's report carries its backtrace"
+else
+	bad "explore: no backtrace in the leak's report"
+fi
+# no addr2line: the site alone, with a note, the same exit status
+if run "replay without addr2line" 0 env PATH=/nonexistent "$V2" replay \
+	tests/repro/v2--leak-nofault.repro &&
+	in_order "$tmp/out" '^    backtrace:$' \
+		'^      [(]no call chain: addr2line not found' \
+		'^expect leak _iommufd_object_alloc:kzalloc: reproduced$'; then
+	ok "no addr2line: a one-line note instead of the chain"
+else
+	bad "no addr2line: no note, or the replay failed"
 fi
 
 # ------------------------------------------------ exact closure, counts

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <bindsim/sim.h>
+#include <bindsim/stack.h>
 #include <linux/bug.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -806,26 +807,38 @@ static void test_heap_same(void **state)
 	kfree(a);
 }
 
-static void test_heap_exhausted_exits(void **state)
+/* Runs @fn, which must exit, in a child; returns its exit status. */
+static int child_exit_status(void (*fn)(void))
 {
 	pid_t pid;
 	int status;
 
-	(void)state;
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-
-		if (fd >= 0)
-			dup2(fd, 2);
-		for (;;)
-			sim_alloc(4096, SIM_GFP_NOFAIL, SIM_CLASS_KERNEL, "big",
-				  SIM_SITE("big"));
+		fn();
+		_exit(125);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 2);
+	return WEXITSTATUS(status);
+}
+
+static void exhaust_heap(void)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	if (fd >= 0)
+		dup2(fd, 2);
+	for (;;)
+		sim_alloc(4096, SIM_GFP_NOFAIL, SIM_CLASS_KERNEL, "big",
+			  SIM_SITE("big"));
+}
+
+static void test_heap_exhausted_exits(void **state)
+{
+	(void)state;
+	assert_int_equal(child_exit_status(exhaust_heap), 2);
 }
 
 /* ---------------------------------------------------------- locks */
@@ -1685,6 +1698,118 @@ static void test_file_refcount_underflow(void **state)
 	assert_int_equal(files_released, 1);
 }
 
+/* ---------------------------------------------------------- call chains */
+
+/* Chain @id as sim_stack_print() writes it (malloc'd). */
+static char *chain_text(unsigned int id, unsigned int *frames)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	*frames = sim_stack_print(f, id, "> ");
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Without addr2line a chain is a one-line note. In a child, and before any
+ * other test symbolises: the symboliser starts once per process.
+ */
+static void chain_without_addr2line(void)
+{
+	unsigned int id, n;
+	char *text;
+	bool ok;
+
+	setenv("PATH", "/nonexistent", 1);
+	sim_stack_enable(true);
+	id = sim_stack_save();
+	text = chain_text(id, &n);
+	ok = id && !n && !strcmp(text, "> (no call chain: addr2line "
+				 "not found (binutils))\n");
+	free(text);
+	exit(ok ? 0 : 1);
+}
+
+static void test_call_chains_no_addr2line(void **state)
+{
+	(void)state;
+	assert_int_equal(child_exit_status(chain_without_addr2line), 0);
+}
+
+/*
+ * Chains are kept only while capture is on, per allocation (address and
+ * number), finding and injected fault; printed from the primitive's
+ * caller, without the shims' internals; forgotten at the next boot.
+ */
+static void test_call_chains(void **state)
+{
+	struct sim_alloc_info info;
+	unsigned int id, n;
+	char *text;
+	void *p;
+
+	(void)state;
+	p = kzalloc(24, GFP_KERNEL);
+	assert_true(sim_alloc_lookup(p, &info));
+	assert_int_equal(sim_stack_alloc(p, info.seq), 0);
+	WARN_ON(1);
+	assert_int_equal(sim_finding(0)->stack, 0);
+	sim_clear_findings();
+
+	assert_false(sim_stack_enable(true));
+	p = kzalloc(24, GFP_KERNEL);
+	assert_true(sim_alloc_lookup(p, &info));
+	id = sim_stack_alloc(p, info.seq);
+	assert_int_not_equal(id, 0);
+	/* the same address with another number is another allocation */
+	assert_int_equal(sim_stack_alloc(p, info.seq + 1), 0);
+	text = chain_text(id, &n);
+	assert_true(n > 0);
+	if (strncmp(text, "> test_call_chains tests/test_shims.c:", 38))
+		fail_msg("chain does not start at the caller:\n%s", text);
+	assert_null(strstr(text, "sim_alloc"));
+	assert_null(strstr(text, "shims/stack.c"));
+	free(text);
+
+	WARN_ON(1);
+	assert_int_not_equal(sim_finding(0)->stack, 0);
+	text = chain_text(sim_finding(0)->stack, &n);
+	if (strncmp(text, "> test_call_chains tests/test_shims.c:", 38))
+		fail_msg("WARN chain does not start at the WARN:\n%s", text);
+	assert_null(strstr(text, "shims/core.c"));
+	free(text);
+
+	sim_fault_begin();
+	sim_fault_fail_nth(1);
+	assert_null(kzalloc(24, GFP_KERNEL));
+	sim_fault_end();
+	assert_int_not_equal(sim_fault_stack(1), 0);
+	sim_fault_clear();
+
+	/* many allocations: each keeps its own chain as the table grows */
+	for (n = 0; n < 1500; n++) {
+		void *q = kzalloc(16, GFP_KERNEL);
+
+		assert_true(sim_alloc_lookup(q, &info));
+		assert_int_not_equal(sim_stack_alloc(q, info.seq), 0);
+		kfree(q);
+	}
+	assert_true(sim_alloc_lookup(p, &info));
+	assert_int_equal(sim_stack_alloc(p, info.seq), id);
+
+	/* a new boot: the old chains resolve to nothing, silently */
+	sim_heap_reset();
+	assert_int_equal(sim_stack_alloc(p, info.seq), 0);
+	text = chain_text(id, &n);
+	assert_int_equal(n, 0);
+	assert_string_equal(text, "");
+	free(text);
+	assert_true(sim_stack_enable(false));
+}
+
 /* ---------------------------------------------------------- main */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, shim_setup, shim_teardown)
@@ -1739,6 +1864,8 @@ int main(void)
 		T(test_fault_sites_listed),
 		T(test_fput_deferral),
 		T(test_file_refcount_underflow),
+		T(test_call_chains_no_addr2line),
+		T(test_call_chains),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

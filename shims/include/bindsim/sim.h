@@ -104,6 +104,9 @@ struct sim_finding {
 	/* leaks and use-after-free: the allocation concerned */
 	const struct sim_site *alloc_site;
 	const char *alloc_tag;
+	/* call chains (bindsim/stack.h), 0 unless capture is on */
+	unsigned int stack;		/* where it arose */
+	unsigned int alloc_stack;	/* where the allocation was made */
 };
 
 #define SIM_MAX_FINDINGS 32
@@ -189,6 +192,8 @@ bool sim_should_fail(const struct sim_site *site);
 unsigned int sim_fault_count(void);	/* points passed in this operation */
 /* Site of the ordinal-th point passed (1-based), NULL if beyond record. */
 const struct sim_site *sim_fault_point(unsigned int ordinal);
+/* The call chain of an injected ordinal (bindsim/stack.h), or 0. */
+unsigned int sim_fault_stack(unsigned int ordinal);
 /* Was this ordinal injected? */
 bool sim_fault_was_injected(unsigned int ordinal);
 unsigned int sim_fault_nr_injected(void);
