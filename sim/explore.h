@@ -36,6 +36,7 @@ struct explore_opts {
 	unsigned int max_findings;	/* 0: no limit */
 	int stop_kind;			/* stop at a finding of this kind, -1 */
 	bool no_faults;			/* only uninjected runs */
+	bool no_check;			/* benchmarks: judge nothing */
 	FILE *progress;			/* periodic progress lines, or NULL */
 	bool progress_tty;		/* one line, rewritten in place */
 	unsigned long long max_states;	/* 0: no limit */

@@ -27,7 +27,7 @@ struct cmd_help {
 static const struct cmd_help helps[] = {
 	{ "explore",
 	  "[--world FILE|-|default] [--depth N | --closure] [--shard I/N]\n"
-	  "[--max-findings N] [--stop-on KIND] [--no-faults]\n"
+	  "[--max-findings N] [--stop-on KIND] [--no-faults] [--no-check]\n"
 	  "[--json | --ktap] [--out DIR] [--progress] [--sites]\n"
 	  "[--max-states N] [--max-memory MIB] [--time-limit SECS]",
 	  "Walk every operation sequence of the world, failing every fault\n"
@@ -37,7 +37,9 @@ static const struct cmd_help helps[] = {
 	  "built-in world is not. SIGINT/SIGTERM, a cap or the time limit\n"
 	  "end the walk with 'closure false' and the reason. Exit 0 clean,\n"
 	  "1 findings, 2 bad input, 3 stopped early with no finding (not a\n"
-	  "closure), 4 out of memory." },
+	  "closure), 4 out of memory. --no-check (benchmarks) runs every\n"
+	  "operation and fault but judges nothing: no verdict, so exit 3\n"
+	  "and \"checks\": false; not with --out or --ktap." },
 	{ "replay", "FILE|- [--json] [--state]",
 	  "Re-run a reproducer and print its trace (--state: the state\n"
 	  "after every step). Exit 0 when it shows its 'expect' line and\n"
@@ -460,6 +462,8 @@ static int cmd_explore(int argc, char **argv)
 			a++;
 		} else if (!strcmp(argv[a], "--no-faults")) {
 			o.no_faults = true;
+		} else if (!strcmp(argv[a], "--no-check")) {
+			o.no_check = true;
 		} else if (!strcmp(argv[a], "--json")) {
 			json = true;
 		} else if (!strcmp(argv[a], "--ktap")) {
@@ -478,6 +482,10 @@ static int cmd_explore(int argc, char **argv)
 	}
 	if (json && ktap)
 		return die_usage("--json and --ktap exclude each other", NULL);
+	/* an unchecked walk finds nothing: it must not look like a verdict */
+	if (o.no_check && (out || ktap))
+		return die_usage("--no-check judges nothing: no --out or --ktap",
+				 NULL);
 	if (world_load(world, &spec, err, sizeof(err))) {
 		fprintf(stderr, "bindsim: %s\n", err);
 		return 2;
@@ -521,10 +529,12 @@ static int cmd_explore(int argc, char **argv)
 	}
 	p = sink.prefix;
 	if (!json)
-		printf("%sbindsim explore: world %s, revision %s, %s%s\n", p,
+		printf("%sbindsim explore: world %s, revision %s, %s%s%s\n", p,
 		       spec.name, bindsim_revision(),
 		       o.depth < 0 ? "to closure" : "depth bound",
-		       o.nr_shards > 1 ? " (sharded)" : "");
+		       o.nr_shards > 1 ? " (sharded)" : "",
+		       o.no_check ? ", NO CHECKS (a benchmark, not a verdict)" :
+		       "");
 	fflush(stdout);
 	o.on_finding = explore_found;
 	o.arg = &sink;
@@ -540,9 +550,10 @@ static int cmd_explore(int argc, char **argv)
 		json_str(stdout, bindsim_revision());
 		printf(", \"world\": ");
 		json_str(stdout, spec.name);
-		printf(", \"depth\": %d, \"shard\": \"%u/%u\", \"faults\": %s,\n",
+		printf(", \"depth\": %d, \"shard\": \"%u/%u\", \"faults\": %s,%s\n",
 		       o.depth, o.shard, o.nr_shards,
-		       o.no_faults ? "false" : "true");
+		       o.no_faults ? "false" : "true",
+		       o.no_check ? " \"checks\": false," : "");
 		printf(" \"states\": %llu, \"expanded\": %llu, "
 		       "\"transitions\": %llu, \"injections\": %llu,\n",
 		       st.states, st.expanded, st.transitions, st.injections);
@@ -601,6 +612,9 @@ static int cmd_explore(int argc, char **argv)
 		if (st.stopped)
 			printf("%s  stopped         %s\n", p,
 			       explore_stop_name(st.stop));
+		if (o.no_check)
+			printf("%s  checks          none (--no-check: a benchmark, "
+			       "not a verdict)\n", p);
 		printf("%s  findings        %u\n", p, nr);
 		for (i = 0; i < nr; i++)
 			printf("%s    %s (seen %llu times, first after "
@@ -632,9 +646,11 @@ static int cmd_explore(int argc, char **argv)
 	}
 	/*
 	 * 0 clean, 1 findings, 3 stopped early (a bound or a signal) with
-	 * nothing found: not a closure, so not clean either.
+	 * nothing found: not a closure, so not clean either; or --no-check,
+	 * which judged nothing.
 	 */
-	rc = nr ? 1 : st.stop >= EXPLORE_STOP_INTERRUPTED ? 3 : 0;
+	rc = nr ? 1 : st.stop >= EXPLORE_STOP_INTERRUPTED || o.no_check ?
+	     3 : 0;
 	if (ktap) {
 		printf("%sok 1 %s", rc ? "not " : "", spec.name);
 		if (st.stop >= EXPLORE_STOP_INTERRUPTED)
