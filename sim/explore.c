@@ -366,10 +366,16 @@ static size_t delta_encode(const u64 *cur, size_t nw, const u64 *base,
 	size_t i, last = 0, o = 0;
 
 	for (i = 0; i < nw; i++) {
-		u64 b = i < nbase ? base[i] : 0, v[3];
 		unsigned int t, best = DW_DIFF;
 		size_t k = 1;
+		u64 b, v[3];
 
+		/* most words are equal: skip them in a tight loop */
+		while (i < nbase && i < nw && cur[i] == base[i])
+			i++;
+		if (i == nw)
+			break;
+		b = i < nbase ? base[i] : 0;
 		if (cur[i] == b)
 			continue;
 		v[DW_DIFF] = zigzag(cur[i] - b);
@@ -447,12 +453,8 @@ static u32 delta_base(const struct xsearch *x, const struct xstate *s)
 	return s->pos == 1 ? x->roots[s->boot] : s->parent;
 }
 
-/*
- * The heap image of state @idx (s->len bytes), decoded from the nearest
- * image at hand: an ancestor's in x->path, or the boot state's. The image
- * stays valid until a state at the same chain position is decoded.
- */
-static const u64 *state_image(struct xsearch *x, u32 idx)
+/* state_image() when @idx is not the image at hand at its position */
+static const u64 *decode_image(struct xsearch *x, u32 idx)
 {
 	u32 chain[XCHAIN_MAX], t = idx;
 	unsigned int n = 0;
@@ -488,6 +490,18 @@ static const u64 *state_image(struct xsearch *x, u32 idx)
 		nbase = s->len / 8;
 	}
 	return img;
+}
+
+/*
+ * The heap image of state @idx (s->len bytes), decoded from the nearest
+ * image at hand: an ancestor's in x->path, or the boot state's. The image
+ * stays valid until a state at the same chain position is decoded.
+ */
+static inline const u64 *state_image(struct xsearch *x, u32 idx)
+{
+	const struct xslot *slot = &x->path[x->states[idx].pos];
+
+	return slot->idx == idx ? slot->img : decode_image(x, idx);
 }
 
 /* Put state @idx in the arena; returns the heap image it copied. */
