@@ -330,10 +330,10 @@ static bool owned(const struct xsearch *x, u64 hash)
  *   DW_ARENA  a varint: the value minus the arena's address (a pointer);
  *   DW_FILL   a varint n and a byte: n + 1 words of that byte (a block
  *             freed and poisoned, or zeroed).
- * Varints are zigzag-coded where signed: small either way is short. Only
- * differences and offsets of pointers into the arena are coded, never their
- * values, so the sizes do not depend on where the arena is mapped (ASLR):
- * the same in every run.
+ * Varints are zigzag-coded where signed: small either way is short. A
+ * pointer into the arena is coded as a difference or an offset, whichever
+ * is shorter, and neither depends on where ASLR maps the arena: the sizes
+ * are the same in every run.
  */
 enum { DW_DIFF, DW_VALUE, DW_ARENA, DW_FILL };
 
