@@ -7,8 +7,13 @@
 #   vfio world to closure                 plain build
 #   large world, depth 6                  plain build
 #   default world, depth 5                ASan+UBSan build
+#   checked against unchecked             the default world to closure
+#                                         with and without --no-check,
+#                                         interleaved, same graph: what
+#                                         the invariant checks cost
 #   base against now (speedup)            BASE's plain build against this
-#                                         one, interleaved, same graph
+#                                         one, interleaved, same graph,
+#                                         and peak RSS per state of each
 #   default and vfio worlds to closure    the kernel tree target (TREE),
 #                                         when built, interleaved with the
 #                                         model's rows so that both see the
@@ -17,8 +22,10 @@
 # Each row is the best of RUNS runs (default 3) by the explorer's own time;
 # states, transitions and injections must agree between runs. Peak RSS is
 # /usr/bin/time -v's maximum resident set size when it is installed, else
-# the explorer's own peak memory figure (getrusage). Exit 1 if a run fails
-# or finds something (the reference model must be clean).
+# the explorer's own peak memory figure (getrusage). B/state is what the
+# explorer stores per state (its image delta, canonical key, record and
+# hash-table share: "bytes_per_state"), RSS/state the peak RSS over the
+# states. Exit 1 if a run fails (an unchecked run exits 3: no verdict).
 set -u
 cd "$(dirname "$0")/.."
 PLAIN=${PLAIN:-build/plain/bindsim}
@@ -75,10 +82,12 @@ num() {
 }
 
 # one_run LABEL BINARY ARGS...: one explore run; sets states, trans, inj,
-# secs, rss; returns 1 on failure (status set).
+# secs, rss, bps; returns 1 on failure (status set).
 one_run() {
-	local label=$1 bin=$2 rc
+	local label=$1 bin=$2 rc ok=1
 	shift 2
+	# --no-check judges nothing, and says so with exit 3
+	case " $* " in *" --no-check "*) ok=3 ;; esac
 	if [ -n "$timer" ]; then
 		$timer -v "$bin" explore --json "$@" >"$tmp/out" 2>"$tmp/err"
 	else
@@ -86,7 +95,7 @@ one_run() {
 	fi
 	rc=$?
 	# exit 1 is findings (the reference has mainline's), not failure
-	if [ "$rc" -gt 1 ]; then
+	if [ "$rc" -gt 1 ] && [ "$rc" -ne "$ok" ]; then
 		echo "bench: $label: exit $rc" >&2
 		sed -n '1,5p' "$tmp/err" >&2
 		status=1
@@ -96,6 +105,7 @@ one_run() {
 	trans=$(num transitions "$tmp/out")
 	inj=$(num injections "$tmp/out")
 	secs=$(num seconds "$tmp/out")
+	bps=$(num bytes_per_state "$tmp/out")
 	if [ -n "$timer" ]; then
 		rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' \
 			"$tmp/err")
@@ -111,7 +121,7 @@ less() {
 # row LABEL BINARY ARGS...
 row() {
 	local label=$1 bin=$2 i best= key=
-	local bstates btrans binj brss
+	local bstates btrans binj brss bbps
 	shift 2
 	for i in $(seq "$RUNS"); do
 		one_run "$label" "$bin" "$@" || return
@@ -124,41 +134,49 @@ row() {
 		if [ -z "$best" ] || less "$secs" "$best"; then
 			best=$secs
 			bstates=$states btrans=$trans binj=$inj brss=$rss
+			bbps=$bps
 		fi
 	done
 	awk -v l="$label" -v s="$bstates" -v t="$btrans" -v j="$binj" \
-		-v sec="$best" -v r="$brss" 'BEGIN {
+		-v sec="$best" -v r="$brss" -v b="$bbps" 'BEGIN {
 		rate = sec > 0 ? (t + j) / sec : 0
-		printf "%-28s %9d %10d %10d %8.2f %11.0f %8.0f\n",
-		       l, s, t, j, sec, rate, r / 1024
+		printf "%-28s %9d %10d %10d %8.2f %11.0f %8.0f %8.0f %9.0f\n",
+		       l, s, t, j, sec, rate, r / 1024, b,
+		       (s > 0 ? r * 1024 / s : 0)
 	}'
 }
 
-# ratio LABEL ARGS...: BASE's binary against this one, runs interleaved
-# (base, new, base, new, ...) so both see the same load; best of RUNS each.
-# The two must walk the same graph (states, transitions, injections).
+# ratio LABEL A B ARGS...: explorer A against explorer B (each "BINARY"
+# or "BINARY FLAG", e.g. "$PLAIN --no-check"), runs interleaved (A, B, A,
+# B, ...) so both see the same load; best of RUNS each. The two must walk
+# the same graph (states, transitions, injections). Prints each one's best
+# time, A's over B's, and each one's peak RSS per state.
 ratio() {
-	local label=$1 i bbest= nbest= bkey= nkey=
-	shift
+	local label=$1 a=$2 b=$3 i abest='' bbest='' akey='' bkey=''
+	local arss='' brss=''
+	shift 3
 	for i in $(seq "$RUNS"); do
-		one_run "$label (base)" "$BASE_BIN" "$@" || return
+		# shellcheck disable=SC2086 # "BINARY FLAG" splits on purpose
+		one_run "$label ($a)" $a "$@" || return
+		akey=$states/$trans/$inj
+		if [ -z "$abest" ] || less "$secs" "$abest"; then
+			abest=$secs arss=$rss
+		fi
+		# shellcheck disable=SC2086
+		one_run "$label ($b)" $b "$@" || return
 		bkey=$states/$trans/$inj
 		if [ -z "$bbest" ] || less "$secs" "$bbest"; then
-			bbest=$secs
-		fi
-		one_run "$label" "$PLAIN" "$@" || return
-		nkey=$states/$trans/$inj
-		if [ -z "$nbest" ] || less "$secs" "$nbest"; then
-			nbest=$secs
+			bbest=$secs brss=$rss
 		fi
 	done
-	if [ "$bkey" != "$nkey" ]; then
-		echo "bench: $label: base walks $bkey, this build $nkey" >&2
+	if [ "$akey" != "$bkey" ]; then
+		echo "bench: $label: $a walks $akey, $b $bkey" >&2
 		status=1
 	fi
-	awk -v l="$label" -v b="$bbest" -v n="$nbest" 'BEGIN {
-		printf "%-28s %8.2f %8.2f %7.2fx\n", l, b, n,
-		       (n > 0 ? b / n : 0)
+	awk -v l="$label" -v a="$abest" -v b="$bbest" -v ar="$arss" \
+		-v br="$brss" -v s="$states" 'BEGIN {
+		printf "%-28s %8.2f %8.2f %7.2fx %9.0f %9.0f\n", l, a, b,
+		       (b > 0 ? a / b : 0), ar * 1024 / s, br * 1024 / s
 	}'
 }
 
@@ -166,8 +184,8 @@ rss_src="the explorer (getrusage)"
 [ -z "$timer" ] || rss_src="/usr/bin/time -v"
 printf "bindsim bench: best of %s run(s), explorer time; peak RSS from %s\n" \
 	"$RUNS" "$rss_src"
-printf "%-28s %9s %10s %10s %8s %11s %8s\n" run states transitions \
-	injections seconds "(t+i)/s" "RSS MiB"
+printf "%-28s %9s %10s %10s %8s %11s %8s %8s %9s\n" run states transitions \
+	injections seconds "(t+i)/s" "RSS MiB" "B/state" "RSS/state"
 row "default closure" "$PLAIN" --closure
 if [ -x "$TREE" ]; then
 	row "tree: default closure" "$TREE" --closure
@@ -178,12 +196,19 @@ if [ -x "$TREE" ]; then
 fi
 row "large depth 6" "$PLAIN" --world worlds/large.world --depth 6
 row "default depth 5 (ASan)" "$ASAN" --depth 5
+printf "\nwhat the checks cost: checked against --no-check, same graph:\n"
+printf "%-28s %8s %8s %8s %9s %9s\n" run checked no-check ratio \
+	"RSS/state" "RSS/state"
+ratio "default closure" "$PLAIN" "$PLAIN --no-check" --closure
 if [ -n "$BASE_BIN" ]; then
-	printf "\nagainst BASE=%s (%s), same graph, one run:\n" "$BASE" \
+	printf "\nagainst BASE=%s (%s), same graph:\n" "$BASE" \
 		"$(git log -1 --format=%s "$BASE" 2>/dev/null | cut -c1-40)"
-	printf "%-28s %8s %8s %8s\n" run base now speedup
-	ratio "default closure" --closure
-	ratio "vfio closure" --world worlds/vfio.world --closure
-	ratio "large depth 6" --world worlds/large.world --depth 6
+	printf "%-28s %8s %8s %8s %9s %9s\n" run base now speedup \
+		"RSS/state" "RSS/state"
+	ratio "default closure" "$BASE_BIN" "$PLAIN" --closure
+	ratio "vfio closure" "$BASE_BIN" "$PLAIN" --world worlds/vfio.world \
+		--closure
+	ratio "large depth 6" "$BASE_BIN" "$PLAIN" \
+		--world worlds/large.world --depth 6
 fi
 exit $status

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 ## make bench          explorer throughput table (plain build, the tree
-##                     target beside the model, and one ASan row), then
+##                     target beside the model, and one ASan row) with
+##                     bytes per state, checked against --no-check, then
 ##                     speedup against BASE= (default bench/base); best
 ##                     of 3, not part of make check
 

@@ -36,6 +36,13 @@
 
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
+/*
+ * Longest chain of parent deltas between a state and a keyframe: restoring
+ * a state applies at most this many deltas (o->chain_max, a test hook, can
+ * make it shorter).
+ */
+#define XCHAIN_MAX 32
+
 struct xstate {
 	u8 *snap;		/* boot state: the heap; others: a delta; */
 				/* then the canonical key (klen bytes) */
@@ -46,7 +53,16 @@ struct xstate {
 	u64 hash;
 	u16 depth;
 	u8 boot;
+	u8 pos;			/* 0: boot state; 1: a keyframe, its delta */
+				/* against the boot state; else a delta */
+				/* against its parent, pos(parent) + 1 */
 	struct op op;		/* the operation from the parent */
+};
+
+/* A decoded image: of the last state decoded at one chain position. */
+struct xslot {
+	u32 idx;		/* UINT32_MAX: none */
+	u64 *img;		/* SIM_HEAP_SIZE, allocated when first used */
 };
 
 struct xsearch {
@@ -65,9 +81,16 @@ struct xsearch {
 	unsigned int nr_findings, cap_findings;
 	void *scratch;
 	u64 *decoded;		/* SIM_HEAP_SIZE: scratch to encode from */
-	u64 *cache;		/* SIM_HEAP_SIZE: the last decoded state */
-	u32 cached;		/* index of the state in cache */
+	/*
+	 * The images last decoded at each chain position: restoring a state
+	 * whose parent (or grandparent...) is here applies only the deltas
+	 * below it. Breadth-first order restores siblings one after another,
+	 * and adds a state while its parent is the image restored.
+	 */
+	struct xslot path[XCHAIN_MAX + 1];
+	unsigned int chain_max;	/* keyframe when a chain would be longer */
 	u8 *encoded;		/* worst-case delta buffer */
+	u64 **copies;		/* o->verify_restore: each state's image */
 	u32 roots[W_MAX_BOOTS];	/* boot state index per variant */
 	struct canon *scratch_canon[2];
 	u8 *key;		/* the canonical key being looked up */
@@ -227,6 +250,19 @@ static void table_grow(struct xsearch *x)
 	x->table_cap = ncap;
 }
 
+/* @v as a varint (7 bits a byte, low first) at @out; returns its length. */
+static size_t put_varint(u8 *out, size_t v)
+{
+	size_t o = 0;
+
+	while (v >= 0x80) {
+		out[o++] = v | 0x80;
+		v >>= 7;
+	}
+	out[o++] = v;
+	return o;
+}
+
 /*
  * The canonical form as a key: its length and values, each a varint (most
  * values are below 128: one byte). Returns the length; @out holds at least
@@ -237,15 +273,8 @@ static size_t canon_key(const struct canon *c, u8 *out)
 	u32 i, n = c->n < CANON_MAX ? c->n : CANON_MAX;
 	size_t o = 0;
 
-	for (i = 0; i <= n; i++) {
-		u32 v = i ? c->v[i - 1] : c->n;
-
-		while (v >= 0x80) {
-			out[o++] = v | 0x80;
-			v >>= 7;
-		}
-		out[o++] = v;
-	}
+	for (i = 0; i <= n; i++)
+		o += put_varint(out + o, i ? c->v[i - 1] : c->n);
 	return o;
 }
 
@@ -289,79 +318,198 @@ static bool owned(const struct xsearch *x, u64 hash)
 }
 
 /*
- * Snapshots are stored as a delta against their boot state: runs of 64-bit
- * words equal to the boot snapshot are skipped, the rest stored as is.
- * Format: repeated { u16 skip, u16 count, count words }.
+ * A state's heap image is stored as a delta against a base image: its
+ * parent's, or for a keyframe its boot state's. The base reads as zero past
+ * its own length. The delta lists the 64-bit words that differ, in order,
+ * each as a varint tag (the words skipped since the last one, shifted left
+ * by two, and how the word is coded) and the word:
+ *   DW_DIFF   a varint: the difference from the base's word (a counter or
+ *             a pointer that moved a little);
+ *   DW_VALUE  a varint: the value (a field of a block just allocated over
+ *             freed, poisoned memory);
+ *   DW_ARENA  a varint: the value minus the arena's address (a pointer);
+ *   DW_FILL   a varint n and a byte: n + 1 words of that byte (a block
+ *             freed and poisoned, or zeroed).
+ * Varints are zigzag-coded where signed: small either way is short. A
+ * pointer into the arena is coded as a difference or an offset, whichever
+ * is shorter, and neither depends on where ASLR maps the arena: the sizes
+ * are the same in every run.
  */
+enum { DW_DIFF, DW_VALUE, DW_ARENA, DW_FILL };
+
+static inline u64 zigzag(u64 v)
+{
+	return v << 1 ^ -(v >> 63);
+}
+
+static inline u64 unzigzag(u64 v)
+{
+	return v >> 1 ^ -(v & 1);
+}
+
+static inline unsigned int varint_len(u64 v)
+{
+	return v < 1ULL << 7 ? 1 : v < 1ULL << 14 ? 2 : v < 1ULL << 21 ? 3 :
+	       (71 - __builtin_clzll(v)) / 7;
+}
+
+static inline bool uniform_bytes(u64 v)
+{
+	return v == (v & 0xff) * 0x0101010101010101ULL;
+}
+
+/* Returns the delta's length; @out holds at least 13 bytes per word. */
 static size_t delta_encode(const u64 *cur, size_t nw, const u64 *base,
 			   size_t nbase, u8 *out)
 {
-	size_t i = 0, o = 0;
+	const u64 arena = (uintptr_t)sim_kernel();
+	size_t i, last = 0, o = 0;
 
-	while (i < nw) {
-		size_t skip = 0, lit = 0;
-		u16 hdr[2];
+	for (i = 0; i < nw; i++) {
+		unsigned int t, best = DW_DIFF;
+		size_t k = 1;
+		u64 b, v[3];
 
-		while (i + skip < nw && skip < 0xffff && i + skip < nbase &&
-		       cur[i + skip] == base[i + skip])
-			skip++;
-		i += skip;
-		while (i + lit < nw && lit < 0xffff &&
-		       (i + lit >= nbase || cur[i + lit] != base[i + lit]))
-			lit++;
-		hdr[0] = skip;
-		hdr[1] = lit;
-		memcpy(out + o, hdr, sizeof(hdr));
-		o += sizeof(hdr);
-		memcpy(out + o, &cur[i], lit * 8);
-		o += lit * 8;
-		i += lit;
+		/* most words are equal: skip them in a tight loop */
+		while (i < nbase && i < nw && cur[i] == base[i])
+			i++;
+		if (i == nw)
+			break;
+		b = i < nbase ? base[i] : 0;
+		if (cur[i] == b)
+			continue;
+		v[DW_DIFF] = zigzag(cur[i] - b);
+		v[DW_VALUE] = zigzag(cur[i]);
+		v[DW_ARENA] = zigzag(cur[i] - arena);
+		for (t = DW_VALUE; t <= DW_ARENA; t++)
+			if (varint_len(v[t]) < varint_len(v[best]))
+				best = t;
+		if (uniform_bytes(cur[i])) {
+			while (i + k < nw && cur[i + k] == cur[i])
+				k++;
+			if (k > 1 || varint_len(v[best]) > 2)
+				best = DW_FILL;
+		}
+		o += put_varint(out + o, (i - last) << 2 | best);
+		if (best == DW_FILL) {
+			o += put_varint(out + o, k - 1);
+			out[o++] = cur[i];
+			i += k - 1;
+		} else {
+			o += put_varint(out + o, v[best]);
+		}
+		last = i + 1;
 	}
 	return o;
 }
 
-static void delta_decode(const u8 *in, size_t len, const u64 *base,
-			 size_t nbase, u64 *out)
+static u64 get_varint(const u8 *in, size_t *i)
 {
-	size_t o = 0, i = 0;
+	unsigned int shift = 0;
+	u64 v = 0;
 
+	do {
+		v |= (u64)(in[*i] & 0x7f) << shift;
+		shift += 7;
+	} while (in[(*i)++] & 0x80);
+	return v;
+}
+
+/* @out: the image of @nw words whose delta against @base is @in. */
+static void delta_decode(const u8 *in, size_t len, const u64 *base,
+			 size_t nbase, u64 *out, size_t nw)
+{
+	const u64 arena = (uintptr_t)sim_kernel();
+	size_t i = 0, w = 0;
+
+	memcpy(out, base, (nw < nbase ? nw : nbase) * 8);
+	if (nw > nbase)
+		memset(&out[nbase], 0, (nw - nbase) * 8);
 	while (i < len) {
-		u16 hdr[2];
+		u64 tag = get_varint(in, &i), v = get_varint(in, &i);
 
-		memcpy(hdr, in + i, sizeof(hdr));
-		i += sizeof(hdr);
-		if (hdr[0]) {
-			size_t n = o + hdr[0] <= nbase ? hdr[0] : nbase - o;
-
-			memcpy(&out[o], &base[o], n * 8);
-			o += hdr[0];
+		w += tag >> 2;
+		switch (tag & 3) {
+		case DW_DIFF:
+			out[w++] += unzigzag(v);
+			break;
+		case DW_VALUE:
+			out[w++] = unzigzag(v);
+			break;
+		case DW_ARENA:
+			out[w++] = arena + unzigzag(v);
+			break;
+		case DW_FILL:
+			memset(&out[w], in[i++], (v + 1) * 8);
+			w += v + 1;
+			break;
 		}
-		memcpy(&out[o], in + i, hdr[1] * 8);
-		o += hdr[1];
-		i += hdr[1] * 8;
 	}
+}
+
+/* The base of state @s's delta: its parent, or its boot state. */
+static u32 delta_base(const struct xsearch *x, const struct xstate *s)
+{
+	return s->pos == 1 ? x->roots[s->boot] : s->parent;
+}
+
+/* state_image() when @idx is not the image at hand at its position */
+static const u64 *decode_image(struct xsearch *x, u32 idx)
+{
+	u32 chain[XCHAIN_MAX], t = idx;
+	unsigned int n = 0;
+	const u64 *img;
+	size_t nbase;
+
+	for (;;) {
+		const struct xstate *s = &x->states[t];
+
+		if (!s->pos) {
+			img = (const u64 *)s->snap;
+			break;
+		}
+		if (x->path[s->pos].idx == t) {
+			img = x->path[s->pos].img;
+			break;
+		}
+		chain[n++] = t;
+		t = delta_base(x, s);
+	}
+	nbase = x->states[t].len / 8;
+	while (n--) {
+		const struct xstate *s = &x->states[chain[n]];
+		struct xslot *slot = &x->path[s->pos];
+
+		if (!slot->img)
+			slot->img = xmalloc(SIM_HEAP_SIZE);
+		delta_decode(s->snap, s->dlen, img, nbase, slot->img,
+			     s->len / 8);
+		slot->idx = chain[n];
+		x->st->deltas_decoded++;
+		img = slot->img;
+		nbase = s->len / 8;
+	}
+	return img;
+}
+
+/*
+ * The heap image of state @idx (s->len bytes), decoded from the nearest
+ * image at hand: an ancestor's in x->path, or the boot state's. The image
+ * stays valid until a state at the same chain position is decoded.
+ */
+static inline const u64 *state_image(struct xsearch *x, u32 idx)
+{
+	const struct xslot *slot = &x->path[x->states[idx].pos];
+
+	return slot->idx == idx ? slot->img : decode_image(x, idx);
 }
 
 /* Put state @idx in the arena; returns the heap image it copied. */
 static const void *restore(struct xsearch *x, u32 idx)
 {
-	const struct xstate *s = &x->states[idx];
-	const struct xstate *root = &x->states[x->roots[s->boot]];
-	const void *img;
+	const void *img = state_image(x, idx);
 
-	if (s == root || s->parent == UINT32_MAX) {
-		img = s->snap;
-	} else {
-		/* expand() restores one state many times: decode it once */
-		if (x->cached != idx) {
-			delta_decode(s->snap, s->dlen,
-				     (const u64 *)root->snap, root->len / 8,
-				     x->cache);
-			x->cached = idx;
-		}
-		img = x->cache;
-	}
-	sim_heap_restore(img, s->len);
+	sim_heap_restore(img, x->states[idx].len);
 	sim_transient_reset();
 	return img;
 }
@@ -515,6 +663,65 @@ static void check_bounds(struct xsearch *x, size_t head)
 		progress(x, head, now, false);
 }
 
+/* o->verify_restore: a copy of the image of each state, as added. */
+static void keep_copy(struct xsearch *x, u32 idx, const u64 *img)
+{
+	if (!(idx & (idx - 1))) {
+		x->copies = realloc(x->copies, (idx ? 2 * idx : 1) *
+					       sizeof(*x->copies));
+		if (!x->copies)
+			out_of_memory();
+	}
+	x->copies[idx] = xmalloc(x->states[idx].len);
+	memcpy(x->copies[idx], img, x->states[idx].len);
+}
+
+/*
+ * o->verify_restore (tests): restore every state, in an order shuffled
+ * with that seed and then from the last state back (the longest chains,
+ * each decoded from further up than the last), and compare the image
+ * restore() returns and the arena with the copy kept when it was added.
+ */
+static void verify_restore(struct xsearch *x)
+{
+	u64 seed = x->o->verify_restore;
+	size_t i, n = x->nr_states;
+	u32 *order = xmalloc(2 * n * sizeof(*order));
+
+	for (i = 0; i < n; i++) {
+		order[i] = i;
+		order[2 * n - 1 - i] = i;
+	}
+	for (i = n - 1; i > 0; i--) {
+		size_t j;
+		u32 t;
+
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		j = seed % (i + 1);
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (i = 0; i < 2 * n; i++) {
+		u32 idx = order[i], len = x->states[idx].len;
+		const void *img = restore(x, idx);
+
+		x->st->restore_checked++;
+		memset(x->scratch, 0, len);
+		sim_heap_save(x->scratch);
+		if (memcmp(img, x->copies[idx], len) ||
+		    ALIGN8(sim_heap_used()) != len ||
+		    memcmp(x->scratch, x->copies[idx], len))
+			x->st->restore_errors++;
+	}
+	for (i = 0; i < n; i++)
+		free(x->copies[i]);
+	free(x->copies);
+	free(order);
+}
+
 /*
  * A state just reached (heap holds it): store it if new, and run the state
  * and teardown checks if this shard owns it. Returns its index, or -1 if
@@ -571,16 +778,27 @@ static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
 		x->roots[boot] = idx;
 		s->dlen = s->len;
 	} else {
-		const struct xstate *root = &x->states[x->roots[boot]];
+		const struct xstate *base;
+		const u64 *img;
 
+		/* the parent's image is at hand: it is the state expanded */
+		s->pos = x->states[parent].pos + 1;
+		if (s->pos > x->chain_max) {
+			s->pos = 1;
+			x->st->keyframes++;
+		}
+		base = &x->states[s->pos == 1 ? x->roots[boot] : parent];
+		img = s->pos == 1 ? (const u64 *)base->snap :
+				    state_image(x, parent);
 		memset(x->decoded, 0, s->len);
 		sim_heap_save(x->decoded);
 		s->dlen = delta_encode((const u64 *)x->decoded, s->len / 8,
-				       (const u64 *)root->snap, root->len / 8,
-				       x->encoded);
+				       img, base->len / 8, x->encoded);
 		s->snap = snap_store(x, s->dlen + s->klen);
 		memcpy(s->snap, x->encoded, s->dlen);
 	}
+	if (x->o->verify_restore)
+		keep_copy(x, idx, s->pos ? x->decoded : (const u64 *)s->snap);
 	memcpy(s->snap + s->dlen, x->key, s->klen);
 	x->st->key_bytes += s->klen;
 	s->parent = parent;
@@ -593,7 +811,7 @@ static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
 	if (depth > x->st->max_depth)
 		x->st->max_depth = depth;
 
-	if (owned(x, hash)) {
+	if (owned(x, hash) && !x->o->no_check) {
 		cr.nr = 0;
 		check_state(&cr);
 		check_teardown(&cr, x->scratch);
@@ -637,7 +855,8 @@ static void expand(struct xsearch *x, u32 idx)
 		x->st->transitions++;
 		nfaults = res.nr_faults;
 		cr.nr = 0;
-		check_transition(&ops[i], &res, &set, before, &cr);
+		if (!x->o->no_check)
+			check_transition(&ops[i], &res, &set, before, &cr);
 		if (cr.nr) {
 			/*
 			 * Name what the broken transition left behind; after an
@@ -656,7 +875,7 @@ static void expand(struct xsearch *x, u32 idx)
 			if (canon_state(after)) {
 				add_state(x, after, idx, s.depth + 1, s.boot,
 					  &ops[i]);
-			} else {
+			} else if (!x->o->no_check) {
 				check_collect_shim(&cr, "(while reading the "
 						   "state)");
 				check_state(&cr);
@@ -688,6 +907,8 @@ static void expand(struct xsearch *x, u32 idx)
 			cov = cov_site(site);
 			if (cov)
 				cov->injected++;
+			if (x->o->no_check)
+				continue;
 			cr.nr = 0;
 			check_transition(&ops[i], &res, &set, before, &cr);
 			if (res.oops) {
@@ -732,9 +953,11 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 	clock_gettime(CLOCK_MONOTONIC, &x.t0);
 	x.scratch = xmalloc(SIM_HEAP_SIZE);
 	x.decoded = xmalloc(SIM_HEAP_SIZE);
-	x.cache = xmalloc(SIM_HEAP_SIZE);
-	x.encoded = xmalloc(SIM_HEAP_SIZE + SIM_HEAP_SIZE / 8);
-	x.cached = UINT32_MAX;
+	x.encoded = xmalloc(SIM_HEAP_SIZE / 8 * 13);
+	for (b = 0; b <= XCHAIN_MAX; b++)
+		x.path[b].idx = UINT32_MAX;
+	x.chain_max = o->chain_max && o->chain_max < XCHAIN_MAX ?
+		      o->chain_max : XCHAIN_MAX;
 	x.scratch_canon[0] = xmalloc(sizeof(struct canon));
 	x.scratch_canon[1] = xmalloc(sizeof(struct canon));
 	x.key = xmalloc(5 * (CANON_MAX + 1));
@@ -809,6 +1032,11 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 			 st->secs, true);
 	if (!getrusage(RUSAGE_SELF, &ru))
 		st->peak_rss_kb = ru.ru_maxrss;
+	if (o->verify_restore)
+		verify_restore(&x);
+	st->record_bytes = x.nr_states * sizeof(struct xstate);
+	st->table_bytes = x.table_cap * (sizeof(*x.table) +
+					 sizeof(*x.table_idx));
 	for (b = 0; b < nr_site_cov; b++)
 		st->fault_points += site_cov[b].injected != 0;
 
@@ -819,7 +1047,8 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 	free(x.states);
 	free(x.scratch);
 	free(x.decoded);
-	free(x.cache);
+	for (b = 0; b <= XCHAIN_MAX; b++)
+		free(x.path[b].img);
 	free(x.encoded);
 	free(x.scratch_canon[0]);
 	free(x.scratch_canon[1]);

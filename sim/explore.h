@@ -36,6 +36,7 @@ struct explore_opts {
 	unsigned int max_findings;	/* 0: no limit */
 	int stop_kind;			/* stop at a finding of this kind, -1 */
 	bool no_faults;			/* only uninjected runs */
+	bool no_check;			/* benchmarks: judge nothing */
 	FILE *progress;			/* periodic progress lines, or NULL */
 	bool progress_tty;		/* one line, rewritten in place */
 	unsigned long long max_states;	/* 0: no limit */
@@ -50,6 +51,14 @@ struct explore_opts {
 	void *arg;
 	/* tests: keep only this many bits of the state hash (0: all) */
 	unsigned int hash_bits;
+	/* tests: a keyframe after this many parent deltas (0: the default) */
+	unsigned int chain_max;
+	/*
+	 * tests: after the walk, restore every state (in an order shuffled
+	 * with this seed, then backwards) and compare with a copy of its
+	 * image kept when it was added (0: no such check)
+	 */
+	unsigned long long verify_restore;
 };
 
 struct explore_finding {
@@ -73,7 +82,13 @@ struct explore_stats {
 	size_t key_bytes;		/* canonical keys (in snapshot_bytes) */
 	double secs;
 	long peak_rss_kb;
-	size_t snapshot_bytes;
+	size_t snapshot_bytes;		/* stored: image deltas and keys */
+	size_t record_bytes;		/* per-state records (parent, op...) */
+	size_t table_bytes;		/* the hash table */
+	unsigned long long keyframes;	/* deltas against the boot state */
+	unsigned long long deltas_decoded; /* to restore states */
+	unsigned long long restore_checked; /* o->verify_restore: restores */
+	unsigned long long restore_errors;  /* ... that differed */
 };
 
 /* Returns 0, or -1 if the world cannot boot (message on stderr). */

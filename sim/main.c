@@ -30,7 +30,7 @@
 /* An option's key: its short letter, or one of these. */
 enum opt_key {
 	K_VERSION = 256, K_WORLD, K_DEPTH, K_CLOSURE, K_SHARD,
-	K_MAX_FINDINGS, K_STOP_ON, K_NO_FAULTS, K_JSON, K_KTAP, K_OUT,
+	K_MAX_FINDINGS, K_STOP_ON, K_NO_FAULTS, K_NO_CHECK, K_JSON, K_KTAP, K_OUT,
 	K_PROGRESS, K_SITES, K_MAX_STATES, K_MAX_MEMORY, K_TIME_LIMIT,
 	K_STATE, K_PRINT, K_HEX, K_PEER, K_ABSTRACTIONS, K_SIGS, K_MAN,
 };
@@ -64,6 +64,7 @@ static const struct cmd_opt explore_opts[] = {
 	  .max = NUM_MAX },
 	{ .name = "stop-on", .key = K_STOP_ON, .arg = "KIND" },
 	{ .name = "no-faults", .key = K_NO_FAULTS },
+	{ .name = "no-check", .key = K_NO_CHECK },
 	{ .name = "json", .key = K_JSON, .flags = OPT_OR },
 	{ .name = "ktap", .key = K_KTAP },
 	{ .name = "out", .key = K_OUT, .arg = "DIR" },
@@ -182,7 +183,9 @@ static const struct cmd_help helps[] = {
 	  "built-in world is not. SIGINT/SIGTERM, a cap or the time limit\n"
 	  "end the walk with 'closure false' and the reason. Exit 0 clean,\n"
 	  "1 findings, 2 bad input, 3 stopped early with no finding (not a\n"
-	  "closure), 4 out of memory.", run_explore },
+	  "closure), 4 out of memory. --no-check (benchmarks) runs every\n"
+	  "operation and fault but judges nothing: no verdict, so exit 3\n"
+	  "and \"checks\": false; not with --out or --ktap.", run_explore },
 	{ "replay", "FILE|-", 1, 1, replay_opts,
 	  "Re-run a reproducer and print its trace (--state: the state\n"
 	  "after every step). Exit 0 when it shows its 'expect' line and\n"
@@ -806,6 +809,28 @@ static void explore_found(struct explore_finding *ef, void *arg)
 		print_finding(k, ef, written ? path : NULL);
 }
 
+/*
+ * The rest of explore --json's "timing" object: what the states cost in
+ * memory. bytes_per_state is what the explorer stores (image deltas, keys,
+ * per-state records, hash table); peak_rss_per_state is the whole process.
+ * One line, as the object is: scripts drop it with one sed expression.
+ */
+static void explore_json_memory(const struct explore_stats *st)
+{
+	size_t stored = st->snapshot_bytes + st->record_bytes +
+			st->table_bytes;
+	double n = st->states ? st->states : 1;
+
+	printf("\"image_bytes\": %zu, \"key_bytes\": %zu, "
+	       "\"record_bytes\": %zu, \"table_bytes\": %zu, ",
+	       st->snapshot_bytes - st->key_bytes, st->key_bytes,
+	       st->record_bytes, st->table_bytes);
+	printf("\"bytes_per_state\": %.1f, \"peak_rss_per_state\": %.1f, "
+	       "\"keyframes\": %llu, \"deltas_decoded\": %llu}}\n",
+	       stored / n, st->peak_rss_kb * 1024.0 / n, st->keyframes,
+	       st->deltas_decoded);
+}
+
 /* --time-limit: seconds, a positive number (decimal, not hex). */
 static bool parse_secs(const char *s, double *v)
 {
@@ -915,6 +940,9 @@ static int run_explore(const struct cli *c)
 		case K_NO_FAULTS:
 			o.no_faults = true;
 			break;
+		case K_NO_CHECK:
+			o.no_check = true;
+			break;
 		case K_JSON:
 			json = true;
 			break;
@@ -932,6 +960,10 @@ static int run_explore(const struct cli *c)
 			break;
 		}
 	}
+	/* an unchecked walk finds nothing: it must not look like a verdict */
+	if (o.no_check && (out || ktap))
+		return cli_error(c, "--no-check judges nothing: not with --out "
+				 "or --ktap");
 	if (world_load(world, &spec, err, sizeof(err))) {
 		fprintf(stderr, "bindsim: %s\n", err);
 		return 2;
@@ -975,10 +1007,12 @@ static int run_explore(const struct cli *c)
 	}
 	p = sink.prefix;
 	if (!json)
-		printf("%sbindsim explore: world %s, revision %s, %s%s\n", p,
+		printf("%sbindsim explore: world %s, revision %s, %s%s%s\n", p,
 		       spec.name, bindsim_revision(),
 		       o.depth < 0 ? "to closure" : "depth bound",
-		       o.nr_shards > 1 ? " (sharded)" : "");
+		       o.nr_shards > 1 ? " (sharded)" : "",
+		       o.no_check ? ", NO CHECKS (a benchmark, not a verdict)" :
+		       "");
 	fflush(stdout);
 	o.on_finding = explore_found;
 	o.arg = &sink;
@@ -994,9 +1028,10 @@ static int run_explore(const struct cli *c)
 		json_str(stdout, bindsim_revision());
 		printf(", \"world\": ");
 		json_str(stdout, spec.name);
-		printf(", \"depth\": %d, \"shard\": \"%u/%u\", \"faults\": %s,\n",
+		printf(", \"depth\": %d, \"shard\": \"%u/%u\", \"faults\": %s,%s\n",
 		       o.depth, o.shard, o.nr_shards,
-		       o.no_faults ? "false" : "true");
+		       o.no_faults ? "false" : "true",
+		       o.no_check ? " \"checks\": false," : "");
 		printf(" \"states\": %llu, \"expanded\": %llu, "
 		       "\"transitions\": %llu, \"injections\": %llu,\n",
 		       st.states, st.expanded, st.transitions, st.injections);
@@ -1036,9 +1071,10 @@ static int run_explore(const struct cli *c)
 			printf("]}");
 		}
 		printf("%s],\n \"timing\": {\"seconds\": %.3f, "
-		       "\"peak_rss_kb\": %ld, \"snapshot_bytes\": %zu}}\n",
+		       "\"peak_rss_kb\": %ld, \"snapshot_bytes\": %zu, ",
 		       nr ? "\n " : "", st.secs, st.peak_rss_kb,
 		       st.snapshot_bytes);
+		explore_json_memory(&st);
 	} else {
 		if (nr)
 			printf("%s\n", *p ? "#" : "");
@@ -1054,6 +1090,9 @@ static int run_explore(const struct cli *c)
 		if (st.stopped)
 			printf("%s  stopped         %s\n", p,
 			       explore_stop_name(st.stop));
+		if (o.no_check)
+			printf("%s  checks          none (--no-check: a benchmark, "
+			       "not a verdict)\n", p);
 		printf("%s  findings        %u\n", p, nr);
 		for (i = 0; i < nr; i++)
 			printf("%s    %s (seen %llu times, first after "
@@ -1062,8 +1101,9 @@ static int run_explore(const struct cli *c)
 		printf("%s  time            %.2f s (%.0f transitions/s)\n", p,
 		       st.secs, st.secs > 0 ?
 		       (st.transitions + st.injections) / st.secs : 0.0);
-		printf("%s  peak memory     %ld MiB\n", p,
-		       st.peak_rss_kb / 1024);
+		printf("%s  peak memory     %ld MiB (%.0f bytes a state)\n", p,
+		       st.peak_rss_kb / 1024, st.states ?
+		       st.peak_rss_kb * 1024.0 / st.states : 0.0);
 		if (st.hash_collisions)
 			printf("%s  hash collisions %llu (told apart by their "
 			       "canonical form)\n", p, st.hash_collisions);
@@ -1084,9 +1124,11 @@ static int run_explore(const struct cli *c)
 	}
 	/*
 	 * 0 clean, 1 findings, 3 stopped early (a bound or a signal) with
-	 * nothing found: not a closure, so not clean either.
+	 * nothing found: not a closure, so not clean either; or --no-check,
+	 * which judged nothing.
 	 */
-	rc = nr ? 1 : st.stop >= EXPLORE_STOP_INTERRUPTED ? 3 : 0;
+	rc = nr ? 1 : st.stop >= EXPLORE_STOP_INTERRUPTED || o.no_check ?
+	     3 : 0;
 	if (ktap) {
 		printf("%sok 1 %s", rc ? "not " : "", spec.name);
 		if (st.stop >= EXPLORE_STOP_INTERRUPTED)

@@ -11,6 +11,8 @@
 #    to-cmocka must refuse them too);
 #  - usage errors exit 2; a reproducer of another revision exits 2;
 #  - 'explore --json' is deterministic apart from its "timing" object;
+#    --no-check walks the same graph, exits 3 and says "checks": false,
+#    and is refused with --out and --ktap;
 #  - sharded exploration: every shard walks the whole graph (same state
 #    count as unsharded), and the shards' findings and fault injections add
 #    up to the unsharded run's (the reference has mainline's findings);
@@ -166,6 +168,8 @@ usage 2 "--max-findings x" explore --max-findings x --depth 0
 usage 2 "missing world file" explore --world "$tmp/none.world" --depth 0
 : >"$tmp/file"
 usage 2 "--out under a regular file" explore --depth 0 --out "$tmp/file/d"
+usage 2 "--no-check with --out" explore --no-check --depth 0 --out "$tmp/nc"
+usage 2 "--no-check with --ktap" explore --no-check --depth 0 --ktap
 usage 2 "replay without a file" replay
 usage 2 "replay of a missing file" replay "$tmp/none.repro"
 usage 2 "replay with two files" replay a.repro b.repro
@@ -544,6 +548,24 @@ if run "explore --json vfio (1)" 0 "$B" explore --json --closure \
 			else
 				bad "explore --json is not valid JSON"
 			fi
+		fi
+	fi
+	# --no-check (benchmarks): the same walk, judged by nothing, and
+	# neither its exit code nor its JSON reads as a clean verdict
+	if run "explore --no-check vfio" 3 "$B" explore --json --closure \
+		--no-check --world worlds/vfio.world; then
+		counts='"states": [0-9]*, "expanded": [0-9]*, '
+		counts+='"transitions": [0-9]*, "injections": [0-9]*'
+		if ! grep -q '"checks": false' "$tmp/out"; then
+			bad "explore --no-check: no \"checks\": false"
+		elif [ "$(grep -o "$counts" "$tmp/out")" != \
+			"$(grep -o "$counts" "$tmp/j1")" ]; then
+			bad "explore --no-check walks another graph"
+		elif grep -q '"checks"' "$tmp/j1"; then
+			bad "explore --json says \"checks\" when it checked"
+		else
+			ok "explore --no-check: exit 3, \"checks\": false, the" \
+				"same states, transitions and injections"
 		fi
 	fi
 fi

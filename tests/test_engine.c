@@ -1215,6 +1215,53 @@ static void test_explore_hash_collisions(void **state)
 	assert_stats_equal(&cut, &full);
 }
 
+/*
+ * State storage: every state is a delta against its parent (or, past
+ * chain_max deltas, a keyframe against its boot state). Restoring any state,
+ * in a shuffled order that keeps evicting the decoded images and then from
+ * the deepest states back, gives exactly the image stored when it was
+ * added; with long chains and with keyframes every two deltas alike, and
+ * the graph is the same either way.
+ */
+static void test_explore_restore_exact(void **state)
+{
+	struct explore_opts o = { .world_name = "test", .depth = -1,
+				  .nr_shards = 1, .stop_kind = -1,
+				  .verify_restore = 0x9e3779b97f4a7c15ULL };
+	struct explore_finding *fs = NULL;
+	struct explore_stats deep, key;
+	struct world_spec spec;
+	unsigned int nr = 0;
+
+	(void)state;
+	load_vfio(&spec);
+	o.spec = &spec;
+	assert_int_equal(explore(&o, &deep, &fs, &nr), 0);
+	assert_int_equal(nr, 0);
+	assert_true(deep.closure);
+	/* chains as long as the graph is deep: no keyframe needed */
+	assert_true(deep.max_depth >= 10);
+	assert_int_equal(deep.keyframes, 0);
+	assert_int_equal(deep.restore_checked, 2 * deep.states);
+	assert_int_equal(deep.restore_errors, 0);
+	/* out of order: many more deltas decoded than there are states */
+	assert_true(deep.deltas_decoded > 3 * deep.states);
+
+	o.chain_max = 2;
+	o.verify_restore = 12345;
+	assert_int_equal(explore(&o, &key, &fs, &nr), 0);
+	assert_int_equal(nr, 0);
+	free(fs);
+	assert_true(key.keyframes > key.states / 4);
+	assert_int_equal(key.restore_checked, 2 * key.states);
+	assert_int_equal(key.restore_errors, 0);
+	/* keyframes cost bytes, and change nothing else */
+	assert_true(key.snapshot_bytes > deep.snapshot_bytes);
+	assert_int_equal(key.states, deep.states);
+	assert_int_equal(key.transitions, deep.transitions);
+	assert_int_equal(key.injections, deep.injections);
+}
+
 /* --max-states: exactly N states, not a closure, the reason recorded. */
 static void test_explore_max_states(void **state)
 {
@@ -1350,6 +1397,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_explore_vfio_deterministic,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explore_depth_bounds,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_explore_restore_exact,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explore_hash_collisions,
 						setup, teardown),
