@@ -79,11 +79,12 @@ TFZ_BIN := $(TFZ_DIR)/fuzz_ops
 CHECK_TARGETS += tree-fuzz-smoke
 
 $(TFZ_BIN): $(filter-out build/$(FLAVOUR)/libshims.a,$(KTREE_DEPS)) \
-		fuzz/fuzz_ops.c $(wildcard shims/*.c)
+		fuzz/fuzz_ops.c $(wildcard shims/*.c) $(FZ_AFL_DENY)
 	@# AFL++ 4.04c's default PCGUARD instrumentation miscompiles a loop of
 	@# shims/xarray.c in this binary (a select's guard index taken from the
 	@# loop counter: SIGSEGV in lower_bound on every input); CLASSIC is fine
 	@AFL_LLVM_INSTRUMENT=CLASSIC FLAVOUR=afl AFL_QUIET=1 \
+		AFL_LLVM_DENYLIST=$(CURDIR)/$(FZ_AFL_DENY) \
 		scripts/build-tree reference - $(TFZ_DIR)
 
 tree-fuzz-smoke: ktree-need $(TFZ_BIN)
