@@ -10,9 +10,9 @@
 #      (default bench/base, as make bench; BASE=none skips it), built from
 #      'git archive' under build/base/COMMIT. Per run: exec/s, stability,
 #      the load average before the run and, when perf works, the CPU time
-#      of afl-fuzz and the target together (exec per CPU second: the
-#      exec/s of one core of its own, whatever the load); medians, and the
-#      ratio of the medians
+#      of afl-fuzz and the target together (exec per CPU second: less
+#      sensitive to other jobs than exec/s, yet not free of them); medians,
+#      and the ratio of the medians
 #   2. time for AFL++ to find the V2 leak (a crash of the v2 harness with
 #      a "leak " signature), BENCH_RUNS (5) runs each from fuzz/seeds and
 #      from an "empty" corpus (AFL++ needs one input: a single byte 0x00,
