@@ -141,6 +141,15 @@ fuzz: $(FZ_afl_BIN)
 
 # One line of fuzzer_stats: "name : value" -> value
 fz_stat = $$(sed -n 's/^$(1) *: *//p' $(2))
+# Every input boots its world afresh: an input must cover the same edges
+# whatever ran before it in the process. $(call fz_stable,GATE,STATS)
+# fails the gate below FZ_MIN_STABILITY percent.
+FZ_MIN_STABILITY := 99
+fz_stable = st=$(call fz_stat,stability,$(2)); \
+	if awk -v s="$${st%\%}" 'BEGIN { exit !(s < $(FZ_MIN_STABILITY)) }'; \
+	then echo "gate FAILED: $(1): stability $$st, below" \
+		"$(FZ_MIN_STABILITY)% (state left over from one input to the" \
+		"next?)"; exit 1; fi
 
 fuzz-smoke: $(FZ_afl_BIN)
 	@rm -rf $(FZ_afl_DIR)/smoke
@@ -165,6 +174,7 @@ fuzz-smoke: $(FZ_afl_BIN)
 	msg="$$msg, corpus_count $(call fz_stat,corpus_count,$$s)"; \
 	msg="$$msg, execs_done $(call fz_stat,execs_done,$$s)"; \
 	echo "fuzz-smoke: $$msg"; \
+	$(call fz_stable,fuzz-smoke,$$s); \
 	if [ "$$n" -ne 0 ]; then \
 		echo "gate FAILED: fuzz-smoke: $$n crash(es) in" \
 			"$(FZ_afl_DIR)/smoke/default/crashes" \

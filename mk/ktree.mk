@@ -100,6 +100,7 @@ tree-fuzz-smoke: ktree-need $(TFZ_BIN)
 	msg="$$msg, stability $(call fz_stat,stability,$$s)"; \
 	msg="$$msg, saved_crashes $(call fz_stat,saved_crashes,$$s)"; \
 	echo "tree-fuzz-smoke: $$msg"; \
+	$(call fz_stable,tree-fuzz-smoke,$$s); \
 	build/plain/tree/bindsim fuzz-import $(TFZ_DIR)/smoke/default/crashes \
 		--out $(TFZ_DIR)/triage > $(TFZ_DIR)/triage.log 2>&1; \
 	known=$$(sed -n 's/^reference [^ ]* //p' revisions/tree/verdicts | \
