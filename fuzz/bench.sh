@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# bench.sh REF_AFL_BIN V2_AFL_BIN: fuzzing benchmarks, not a test.
-#   1. BENCH_SECS (30) s of AFL++ on the reference model from fuzz/seeds,
-#      one instance (one core): exec/s, stability, corpus, coverage
+# bench.sh REF_AFL_BIN V2_AFL_BIN [V2_LF_BIN]: fuzzing benchmarks, not a
+# test.
+#   1. the harness against the previous one: AFL++ on the reference model
+#      from fuzz/seeds, one instance (one core), BENCH_SECS (30) s per run,
+#      BENCH_PAIRS (3) pairs of runs interleaved (base, new, base, new...)
+#      so that both see the same load. The previous harness is BASE's
+#      (default bench/base, as make bench; BASE=none skips it), built from
+#      'git archive' under build/base/COMMIT. Per run: exec/s, stability,
+#      the load average before the run and, when perf works, the CPU time
+#      of afl-fuzz and the target together (exec per CPU second: less
+#      sensitive to other jobs than exec/s, yet not free of them); medians,
+#      and the ratio of the medians
 #   2. time for AFL++ to find the V2 leak (a crash of the v2 harness with
 #      a "leak " signature), BENCH_RUNS (5) runs each from fuzz/seeds and
 #      from an "empty" corpus (AFL++ needs one input: a single byte 0x00,
 #      the default world with no operation); medians
+#   3. with V2_LF_BIN, the same for libFuzzer from an empty corpus
 # Results in build/fuzz/bench/ and on stdout.
 set -uo pipefail
 ref=$1 v2=$2
 secs=${BENCH_SECS:-30}
+pairs=${BENCH_PAIRS:-3}
 runs=${BENCH_RUNS:-5}
 cap=${BENCH_CAP:-300}
 dir=build/fuzz/bench
@@ -23,21 +34,95 @@ stat() { sed -n "s/^$1 *: *//p" "$2"; }
 median() { sort -g | awk '{v[NR]=$1} END {
 	if (!NR) print "nan"; else if (NR % 2) print v[(NR + 1) / 2];
 	else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-echo "bench-fuzz: $(nproc) cores, AFL++ $(dpkg-query -W -f='${Version}' afl++ 2>/dev/null)"
-afl-fuzz -i fuzz/seeds -o "$dir/ref" -x fuzz/ops.dict -V "$secs" \
-	-- "$ref" > "$dir/ref.log" 2>&1 < /dev/null
-s=$dir/ref/default/fuzzer_stats
-if [ -f "$s" ]; then
-	echo "reference, ${secs} s, 1 instance, from fuzz/seeds:"
-	echo "  execs_per_sec $(stat execs_per_sec "$s")" \
-		"(execs_done $(stat execs_done "$s"))"
-	echo "  stability $(stat stability "$s"), corpus_count" \
-		"$(stat corpus_count "$s"), bitmap_cvg $(stat bitmap_cvg "$s")," \
-		"saved_crashes $(stat saved_crashes "$s")"
-else
-	echo "reference run failed: see $dir/ref.log"
+# The previous harness: BASE's AFL++ build of the reference.
+BASE=${BASE:-$(sed -n '/^[0-9a-f]\{7,40\}$/p' bench/base 2>/dev/null |
+	head -n1)}
+base=
+if [ -n "$BASE" ] && [ "$BASE" != none ]; then
+	sha=$(git rev-parse --verify -q "$BASE^{commit}") || {
+		echo "bench-fuzz: BASE=$BASE is not a commit here" >&2
+		exit 2
+	}
+	# the tree bench/bench.sh builds BASE's explorer in, if it is there
+	src=build/base/$sha
+	base=$src/build/fuzz-afl/fuzz_ops
+	if [ ! -x "$base" ]; then
+		echo "bench-fuzz: building BASE=${sha:0:12}'s harness in $src" >&2
+		{ [ -f "$src/Makefile" ] || { mkdir -p "$src" &&
+			git archive "$sha" | tar -x -C "$src"; }; } &&
+			make -s -C "$src" REV= build/fuzz-afl/fuzz_ops \
+				> "$dir/base-build.log" 2>&1 || {
+			echo "bench-fuzz: BASE=${sha:0:12}'s harness does not" \
+				"build:" >&2
+			tail -n 5 "$dir/base-build.log" >&2
+			exit 2
+		}
+	fi
 fi
+perf=
+perf stat -x, -e task-clock -o /dev/null true 2>/dev/null && perf=1
+
+echo "bench-fuzz: $(nproc) cores, AFL++ $(dpkg-query -W -f='${Version}' \
+	afl++ 2>/dev/null), load average $(load)"
+
+# afl_run NAME BIN: one BENCH_SECS run of AFL++ from the seeds into
+# $dir/NAME; prints its line and appends "exec/s exec-per-cpu-s" to
+# $dir/NAME's family file ($dir/new.txt or $dir/base.txt).
+afl_run() {
+	local name=$1 bin=$2 o=$dir/$1 l0 cpu= per=- s
+	l0=$(load)
+	if [ -n "$perf" ]; then
+		perf stat -x, -e task-clock -o "$o.perf" afl-fuzz -s 1 \
+			-i fuzz/seeds -o "$o" -x fuzz/ops.dict -V "$secs" \
+			-- "$bin" > "$o.log" 2>&1 < /dev/null
+		cpu=$(awk -F, '/task-clock/ { printf "%.2f", $1 / 1000 }' \
+			"$o.perf")
+	else
+		afl-fuzz -s 1 -i fuzz/seeds -o "$o" -x fuzz/ops.dict \
+			-V "$secs" -- "$bin" > "$o.log" 2>&1 < /dev/null
+	fi
+	s=$o/default/fuzzer_stats
+	if [ ! -f "$s" ]; then
+		echo "  $name: afl-fuzz failed, see $o.log"
+		return 1
+	fi
+	[ -n "$cpu" ] && per=$(awk -v e="$(stat execs_done "$s")" \
+		-v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? e / c : 0) }')
+	printf '  %-7s execs_per_sec %8s  exec/CPU-s %6s  (execs_done %s, CPU %s s)  stability %s  corpus %s  bitmap_cvg %s  saved_crashes %s  load before %s\n' \
+		"$name" "$(stat execs_per_sec "$s")" "$per" \
+		"$(stat execs_done "$s")" "${cpu:--}" "$(stat stability "$s")" \
+		"$(stat corpus_count "$s")" "$(stat bitmap_cvg "$s")" \
+		"$(stat saved_crashes "$s")" "$l0"
+	echo "$(stat execs_per_sec "$s") $per" >> "$dir/${name%%-*}.txt"
+}
+
+echo "reference, ${secs} s per run, 1 instance, from fuzz/seeds (afl-fuzz" \
+	"-s 1), ${base:+BASE=${sha:0:12} and this tree }interleaved:"
+for i in $(seq 1 "$pairs"); do
+	[ -n "$base" ] && afl_run "base-$i" "$base"
+	afl_run "new-$i" "$ref"
+done
+col() { [ -f "$2" ] && awk -v c="$1" '{ print $c }' "$2" | grep -v '^-$' |
+	median; }
+for f in base new; do
+	[ -f "$dir/$f.txt" ] || continue
+	printf '  %-7s median execs_per_sec %s, exec/CPU-s %s (%s runs)\n' \
+		"$f" "$(col 1 "$dir/$f.txt")" "$(col 2 "$dir/$f.txt")" \
+		"$(wc -l < "$dir/$f.txt")"
+done
+if [ -f "$dir/base.txt" ] && [ -f "$dir/new.txt" ]; then
+	awk -v a="$(col 1 "$dir/new.txt")" -v b="$(col 1 "$dir/base.txt")" \
+	    -v c="$(col 2 "$dir/new.txt")" -v d="$(col 2 "$dir/base.txt")" \
+	    'BEGIN {
+		printf "  new/base: %.2fx execs_per_sec", (b > 0 ? a / b : 0)
+		if (c != "nan" && d != "nan" && d > 0)
+			printf ", %.2fx exec/CPU-s", c / d
+		printf "\n"
+	}'
+fi
+echo "  load average after: $(load)"
 
 # Time to the first crash and to the first crash with a "leak " signature
 # (the first crash can be another V2 finding, e.g. the noiommu oops, which

@@ -10,8 +10,9 @@
 ## make fuzz-seeds     regenerate fuzz/seeds/*.bin from fuzz/seeds-src/
 ## make fuzz-build     AFL++, libFuzzer and gcc replay builds of the harness
 ##                     (build/fuzz-{afl,lf,replay}[-REV]/fuzz_ops)
-## make bench-fuzz     exec/s, stability, time to find the V2 leak (no gate;
-##                     BENCH_SECS=30 BENCH_RUNS=5)
+## make bench-fuzz     exec/s against BASE's harness (interleaved, with the
+##                     load), stability, time to find the V2 leak (no gate;
+##                     BENCH_SECS=30 BENCH_PAIRS=3 BENCH_RUNS=5 BASE=)
 
 # FUZZ_SECS is left undefined so that each target has its own default.
 fz_secs = $(if $(filter undefined,$(origin FUZZ_SECS)),$(1),$(FUZZ_SECS))
@@ -57,9 +58,13 @@ FZ_INC = -I$(FZ_MODEL)/include -I$(FZ_MODEL) -Ishims/include -Isim \
 FZ_BASE := -std=gnu11 -Wall -Wextra -Werror -g -MMD -MP
 
 # The three builds of one harness, each from its own objects.
-FZ_afl_CC := AFL_QUIET=1 afl-clang-fast
-FZ_afl_CFLAGS := -O2 -fsanitize=fuzzer
-FZ_afl_LDFLAGS := -fsanitize=fuzzer
+# AFL++: its own persistent mode (fuzz/fuzz_ops.c's main), not
+# libAFLDriver; the harness itself is not instrumented (fuzz/afl-denylist)
+FZ_AFL_DENY := fuzz/afl-denylist
+FZ_afl_CC := AFL_QUIET=1 AFL_LLVM_DENYLIST=$(CURDIR)/$(FZ_AFL_DENY) \
+	afl-clang-fast
+FZ_afl_CFLAGS := -O2 -DFUZZ_AFL
+FZ_afl_LDFLAGS :=
 FZ_lf_CC := clang-14
 FZ_lf_CFLAGS := -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -78,7 +83,8 @@ FZ_$(1)_OBJS := $$(SHIM_SRCS:%.c=$$(FZ_$(1)_DIR)/%.o) \
 	$$(FZ_MODEL_NAMES:%.c=$$(FZ_$(1)_DIR)/model/%.o) \
 	$$(FZ_$(1)_DIR)/sim/revision.o $$(FZ_$(1)_DIR)/fuzz/fuzz_ops.o
 
-$$(FZ_$(1)_OBJS): $(FZ_GEN) $(FZ_STAMP)
+# mk/fuzz.mk holds the flags: a change rebuilds
+$$(FZ_$(1)_OBJS): $(FZ_GEN) $(FZ_STAMP) mk/fuzz.mk
 
 $$(FZ_$(1)_DIR)/shims/%.o: shims/%.c
 	@mkdir -p $$(@D)
@@ -107,6 +113,7 @@ $$(FZ_$(1)_BIN): $$(FZ_$(1)_OBJS)
 -include $$(FZ_$(1)_OBJS:.o=.d)
 endef
 $(foreach f,afl lf replay,$(eval $(call FZ_BUILD,$(f))))
+$(FZ_afl_OBJS): $(FZ_AFL_DENY)
 
 # sim/fuzzio.c is part of the engine (libcore.a, every bindsim): it gets
 # the worlds' text from the generated header in every flavour.
@@ -134,6 +141,15 @@ fuzz: $(FZ_afl_BIN)
 
 # One line of fuzzer_stats: "name : value" -> value
 fz_stat = $$(sed -n 's/^$(1) *: *//p' $(2))
+# Every input boots its world afresh: an input must cover the same edges
+# whatever ran before it in the process. $(call fz_stable,GATE,STATS)
+# fails the gate below FZ_MIN_STABILITY percent.
+FZ_MIN_STABILITY := 99
+fz_stable = st=$(call fz_stat,stability,$(2)); \
+	if awk -v s="$${st%\%}" 'BEGIN { exit !(s < $(FZ_MIN_STABILITY)) }'; \
+	then echo "gate FAILED: $(1): stability $$st, below" \
+		"$(FZ_MIN_STABILITY)% (state left over from one input to the" \
+		"next?)"; exit 1; fi
 
 fuzz-smoke: $(FZ_afl_BIN)
 	@rm -rf $(FZ_afl_DIR)/smoke
@@ -158,6 +174,7 @@ fuzz-smoke: $(FZ_afl_BIN)
 	msg="$$msg, corpus_count $(call fz_stat,corpus_count,$$s)"; \
 	msg="$$msg, execs_done $(call fz_stat,execs_done,$$s)"; \
 	echo "fuzz-smoke: $$msg"; \
+	$(call fz_stable,fuzz-smoke,$$s); \
 	if [ "$$n" -ne 0 ]; then \
 		echo "gate FAILED: fuzz-smoke: $$n crash(es) in" \
 			"$(FZ_afl_DIR)/smoke/default/crashes" \

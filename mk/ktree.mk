@@ -79,11 +79,12 @@ TFZ_BIN := $(TFZ_DIR)/fuzz_ops
 CHECK_TARGETS += tree-fuzz-smoke
 
 $(TFZ_BIN): $(filter-out build/$(FLAVOUR)/libshims.a,$(KTREE_DEPS)) \
-		fuzz/fuzz_ops.c $(wildcard shims/*.c)
+		fuzz/fuzz_ops.c $(wildcard shims/*.c) $(FZ_AFL_DENY)
 	@# AFL++ 4.04c's default PCGUARD instrumentation miscompiles a loop of
 	@# shims/xarray.c in this binary (a select's guard index taken from the
 	@# loop counter: SIGSEGV in lower_bound on every input); CLASSIC is fine
 	@AFL_LLVM_INSTRUMENT=CLASSIC FLAVOUR=afl AFL_QUIET=1 \
+		AFL_LLVM_DENYLIST=$(CURDIR)/$(FZ_AFL_DENY) \
 		scripts/build-tree reference - $(TFZ_DIR)
 
 tree-fuzz-smoke: ktree-need $(TFZ_BIN)
@@ -99,6 +100,7 @@ tree-fuzz-smoke: ktree-need $(TFZ_BIN)
 	msg="$$msg, stability $(call fz_stat,stability,$$s)"; \
 	msg="$$msg, saved_crashes $(call fz_stat,saved_crashes,$$s)"; \
 	echo "tree-fuzz-smoke: $$msg"; \
+	$(call fz_stable,tree-fuzz-smoke,$$s); \
 	build/plain/tree/bindsim fuzz-import $(TFZ_DIR)/smoke/default/crashes \
 		--out $(TFZ_DIR)/triage > $(TFZ_DIR)/triage.log 2>&1; \
 	known=$$(sed -n 's/^reference [^ ]* //p' revisions/tree/verdicts | \
