@@ -25,61 +25,14 @@
  * The union of N shards' findings is the unsharded result.
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "iommufd_private.h"
-#include "explore.h"
-
-#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
-
-struct xstate {
-	u8 *snap;		/* boot state: the heap; others: a delta; */
-				/* then the canonical key (klen bytes) */
-	u32 len;		/* heap bytes */
-	u32 dlen;		/* snapshot bytes stored */
-	u32 parent;		/* UINT32_MAX for a boot state */
-	u16 klen;		/* canonical key bytes, after the snapshot */
-	u64 hash;
-	u16 depth;
-	u8 boot;
-	struct op op;		/* the operation from the parent */
-};
-
-struct xsearch {
-	const struct explore_opts *o;
-	struct explore_stats *st;
-	struct xstate *states;
-	size_t nr_states, cap_states;
-	u64 *table;		/* open addressing: hash|1, 0 = empty */
-	u32 *table_idx;
-	size_t table_cap;
-	u8 *chunk;		/* snapshot storage */
-	size_t chunk_left;
-	void **chunks;		/* every chunk, for freeing */
-	size_t nr_chunks;
-	struct explore_finding *findings;
-	unsigned int nr_findings, cap_findings;
-	void *scratch;
-	u64 *decoded;		/* SIM_HEAP_SIZE: scratch to encode from */
-	u64 *cache;		/* SIM_HEAP_SIZE: the last decoded state */
-	u32 cached;		/* index of the state in cache */
-	u8 *encoded;		/* worst-case delta buffer */
-	u32 roots[W_MAX_BOOTS];	/* boot state index per variant */
-	struct canon *scratch_canon[2];
-	u8 *key;		/* the canonical key being looked up */
-	size_t klen;
-	u64 hash_mask;		/* o->hash_bits (a test hook), else ~0 */
-	struct timespec t0;
-	double next_check;	/* elapsed() of the next time/memory check */
-	double last_progress;
-	unsigned long long last_runs;
-	unsigned int cur_depth;
-	bool warned_canon;
-};
+#include "explore_int.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -200,6 +153,13 @@ static inline size_t bucket(u64 key, size_t cap)
 	return (key * 0x9e3779b97f4a7c15ULL) >> 32 & (cap - 1);
 }
 
+/*
+ * Twice the slots, filled in state order: the table is then the one that
+ * inserting every state in order would give, so the states with one hash
+ * lie along its probe sequence in the order they were found. A lookup's
+ * hash collisions are the states with its hash found before its match,
+ * however the table grew (a worker of -j N counts them in an older table).
+ */
 static void table_grow(struct xsearch *x)
 {
 	size_t ncap = x->table_cap ? x->table_cap * 2 : 1 << 16;
@@ -209,22 +169,27 @@ static void table_grow(struct xsearch *x)
 
 	if (!nt || !ni)
 		out_of_memory();
-	for (i = 0; i < x->table_cap; i++) {
+	for (i = 0; i < x->nr_states; i++) {
+		u64 key = x->states[i].hash | 1;
 		size_t j;
 
-		if (!x->table[i])
-			continue;
-		for (j = bucket(x->table[i], ncap); nt[j];
-		     j = (j + 1) & (ncap - 1))
+		for (j = bucket(key, ncap); nt[j]; j = (j + 1) & (ncap - 1))
 			;
-		nt[j] = x->table[i];
-		ni[j] = x->table_idx[i];
+		nt[j] = key;
+		ni[j] = i;
 	}
 	free(x->table);
 	free(x->table_idx);
 	x->table = nt;
 	x->table_idx = ni;
 	x->table_cap = ncap;
+}
+
+/* Room in the table for one more state. */
+void explore_table_reserve(struct xsearch *x)
+{
+	if ((x->nr_states + 1) * 2 > x->table_cap)
+		table_grow(x);
 }
 
 /*
@@ -257,9 +222,11 @@ static const u8 *state_key(const struct xstate *s)
 /*
  * The slot of the state whose canonical key (x->key) and hash are given:
  * its index in *idx, or the empty slot to insert at (*idx = -1). The hash
- * picks the bucket; only the whole key decides.
+ * picks the bucket; only the whole key decides: each other state with the
+ * hash passed on the way counts in *collisions.
  */
-static size_t table_find(struct xsearch *x, u64 hash, long *idx)
+size_t explore_find(struct xsearch *x, u64 hash, long *idx,
+		    unsigned long long *collisions)
 {
 	u64 key = hash | 1;
 	size_t j;
@@ -276,13 +243,13 @@ static size_t table_find(struct xsearch *x, u64 hash, long *idx)
 			*idx = x->table_idx[j];
 			return j;
 		}
-		x->st->hash_collisions++;
+		(*collisions)++;
 	}
 	*idx = -1;
 	return j;
 }
 
-static bool owned(const struct xsearch *x, u64 hash)
+bool explore_owned(const struct xsearch *x, u64 hash)
 {
 	return x->o->nr_shards <= 1 ||
 	       (hash >> 17) % x->o->nr_shards == x->o->shard;
@@ -366,6 +333,12 @@ static const void *restore(struct xsearch *x, u32 idx)
 	return img;
 }
 
+struct site_cov *explore_cov(unsigned int *nr)
+{
+	*nr = nr_site_cov;
+	return site_cov;
+}
+
 static struct site_cov *cov_site(const struct sim_site *site)
 {
 	unsigned int i, n;
@@ -417,8 +390,8 @@ static void make_repro(struct xsearch *x, u32 idx, const struct op *op,
 	}
 }
 
-static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
-		   const struct op *op, const struct op_fault *fault)
+void explore_record(struct xsearch *x, const struct check_result *cr, u32 idx,
+		    const struct op *op, const struct op_fault *fault)
 {
 	unsigned int i, k, first = x->nr_findings;
 
@@ -467,7 +440,7 @@ static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
 		x->o->on_finding(&x->findings[i], x->o->arg);
 }
 
-static bool enough(struct xsearch *x)
+bool explore_enough(struct xsearch *x)
 {
 	if (__builtin_expect(interrupted, 0) && !x->st->stop)
 		x->st->stop = EXPLORE_STOP_INTERRUPTED;
@@ -496,7 +469,7 @@ static void progress(struct xsearch *x, size_t head, double now, bool last)
  * Between expansions: the time and memory bounds, and the progress line,
  * looked at every 0.1 s at most (the clock is cheap, /proc is not).
  */
-static void check_bounds(struct xsearch *x, size_t head)
+void explore_check_bounds(struct xsearch *x, size_t head)
 {
 	const struct explore_opts *o = x->o;
 	double now = elapsed(x);
@@ -515,39 +488,55 @@ static void check_bounds(struct xsearch *x, size_t head)
 		progress(x, head, now, false);
 }
 
-/*
- * A state just reached (heap holds it): store it if new, and run the state
- * and teardown checks if this shard owns it. Returns its index, or -1 if
- * it was already known.
- */
-static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
-		      u16 depth, u8 boot, const struct op *op)
+/* Once per walk: a state with more values than its key keeps. */
+void explore_warn_canon(struct xsearch *x, u32 n)
 {
-	struct check_result cr;
-	struct xstate *s;
-	u32 idx = x->nr_states;
-	u64 hash = canon_hash(c) & x->hash_mask;
-	size_t slot;
-	long known;
-
-	if (__builtin_expect(c->n > CANON_MAX, 0) && !x->warned_canon) {
+	if (__builtin_expect(n > CANON_MAX, 0) && !x->warned_canon) {
 		fprintf(stderr, "bindsim: warning: a canonical state has %u "
 			"values, more than CANON_MAX (%u): states are told "
-			"apart by their first %u only\n", c->n, CANON_MAX,
+			"apart by their first %u only\n", n, CANON_MAX,
 			CANON_MAX);
 		x->warned_canon = true;
 	}
+}
+
+/* The key of @c into x->key (returns its length) and its hash. */
+size_t explore_key(struct xsearch *x, const struct canon *c, u64 *hash)
+{
+	*hash = canon_hash(c) & x->hash_mask;
 	x->klen = canon_key(c, x->key);
-	if ((x->nr_states + 1) * 2 > x->table_cap)
-		table_grow(x);
-	slot = table_find(x, hash, &known);
-	if (known >= 0)
-		return -1;
-	if (x->o->max_states && x->nr_states >= x->o->max_states) {
-		if (!x->st->stop)
-			x->st->stop = EXPLORE_STOP_MAX_STATES;
-		return -1;
-	}
+	return x->klen;
+}
+
+/*
+ * The stored form of the heap (@len bytes) as a successor of state
+ * @parent, into x->encoded; returns its length. This is all of a new
+ * state's heap that a worker of -j N sends: explore_append() stores it.
+ */
+size_t explore_encode(struct xsearch *x, u32 parent, u8 boot, u32 len)
+{
+	const struct xstate *root = &x->states[x->roots[boot]];
+
+	(void)parent;
+	memset(x->decoded, 0, len);
+	sim_heap_save(x->decoded);
+	return delta_encode((const u64 *)x->decoded, len / 8,
+			    (const u64 *)root->snap, root->len / 8,
+			    x->encoded);
+}
+
+/*
+ * A new state with key x->key at the empty table slot @slot: its stored
+ * form @enc (@dlen bytes, from explore_encode()), or for a boot state
+ * (@parent UINT32_MAX, @enc NULL) the heap itself. Returns its index.
+ */
+u32 explore_append(struct xsearch *x, size_t slot, u64 hash, u32 len,
+		   const u8 *enc, size_t dlen, u32 parent, u16 depth, u8 boot,
+		   const struct op *op)
+{
+	struct xstate *s;
+	u32 idx = x->nr_states;
+
 	x->table[slot] = hash | 1;
 	x->table_idx[slot] = idx;
 	if (x->nr_states == x->cap_states) {
@@ -558,7 +547,7 @@ static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
 	}
 	s = &x->states[x->nr_states++];
 	memset(s, 0, sizeof(*s));
-	s->len = ALIGN8(sim_heap_used());
+	s->len = len;
 	s->klen = x->klen;
 	if (parent == UINT32_MAX) {
 		/*
@@ -571,15 +560,9 @@ static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
 		x->roots[boot] = idx;
 		s->dlen = s->len;
 	} else {
-		const struct xstate *root = &x->states[x->roots[boot]];
-
-		memset(x->decoded, 0, s->len);
-		sim_heap_save(x->decoded);
-		s->dlen = delta_encode((const u64 *)x->decoded, s->len / 8,
-				       (const u64 *)root->snap, root->len / 8,
-				       x->encoded);
+		s->dlen = dlen;
 		s->snap = snap_store(x, s->dlen + s->klen);
-		memcpy(s->snap, x->encoded, s->dlen);
+		memcpy(s->snap, enc, s->dlen);
 	}
 	memcpy(s->snap + s->dlen, x->key, s->klen);
 	x->st->key_bytes += s->klen;
@@ -592,27 +575,79 @@ static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
 	x->st->states++;
 	if (depth > x->st->max_depth)
 		x->st->max_depth = depth;
+	/* the numbering: -j N must find the states in -j 1's order */
+	x->st->order_digest = (x->st->order_digest ^ hash ^
+			       (u64)parent << 32) * 0x100000001b3ULL;
+	return idx;
+}
 
-	if (owned(x, hash)) {
+/* The state and teardown checks' verdict on the new state @idx. */
+void explore_checked(struct xsearch *x, u32 idx, const struct check_result *cr)
+{
+	explore_record(x, cr, idx, NULL, NULL);
+	if (cr->nr) {
+		/* do not explore beyond a broken state */
+		x->states[idx].depth = UINT16_MAX;
+	}
+}
+
+/*
+ * A state just reached (heap holds it): store it if new, and run the state
+ * and teardown checks if this shard owns it. Returns its index, or -1 if
+ * it was already known.
+ */
+static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
+		      u16 depth, u8 boot, const struct op *op)
+{
+	struct check_result cr;
+	u32 idx, len;
+	size_t slot, dlen = 0;
+	long known;
+	u64 hash;
+
+	explore_warn_canon(x, c->n);
+	explore_key(x, c, &hash);
+	explore_table_reserve(x);
+	slot = explore_find(x, hash, &known, &x->st->hash_collisions);
+	if (known >= 0)
+		return -1;
+	if (x->o->max_states && x->nr_states >= x->o->max_states) {
+		if (!x->st->stop)
+			x->st->stop = EXPLORE_STOP_MAX_STATES;
+		return -1;
+	}
+	len = ALIGN8(sim_heap_used());
+	if (parent != UINT32_MAX)
+		dlen = explore_encode(x, parent, boot, len);
+	idx = explore_append(x, slot, hash, len,
+			     parent != UINT32_MAX ? x->encoded : NULL, dlen,
+			     parent, depth, boot, op);
+	if (explore_owned(x, hash)) {
 		cr.nr = 0;
 		check_state(&cr);
 		check_teardown(&cr, x->scratch);
-		record(x, &cr, idx, NULL, NULL);
-		if (cr.nr) {
-			/* do not explore beyond a broken state */
-			s->depth = UINT16_MAX;
-		}
+		explore_checked(x, idx, &cr);
 	}
 	return idx;
 }
 
-static void expand(struct xsearch *x, u32 idx)
+/* What expand() found: a worker of -j N sends it to the walk's owner. */
+static void note(struct xsearch *x, const struct check_result *cr, u32 idx,
+		 const struct op *op, const struct op_fault *fault)
+{
+	if (!x->par)
+		explore_record(x, cr, idx, op, fault);
+	else if (cr->nr)
+		par_record(x, cr, op, fault);
+}
+
+void explore_expand(struct xsearch *x, u32 idx)
 {
 	static struct op ops[4096];
 	struct canon *before = x->scratch_canon[0];
 	struct canon *after = x->scratch_canon[1];
 	struct xstate s = x->states[idx];
-	bool own = owned(x, s.hash);
+	bool own = explore_owned(x, s.hash);
 	unsigned int nops, i, k;
 	const void *img;
 
@@ -626,7 +661,7 @@ static void expand(struct xsearch *x, u32 idx)
 	nops = op_enumerate(ops, ARRAY_SIZE(ops));
 	x->st->expanded++;
 
-	for (i = 0; i < nops && !enough(x); i++) {
+	for (i = 0; i < nops && !explore_enough(x); i++) {
 		struct sim_settings set = sim_kernel()->settings;
 		struct check_result cr;
 		struct op_result res;
@@ -646,7 +681,7 @@ static void expand(struct xsearch *x, u32 idx)
 			check_state(&cr);
 			if (!res.oops)
 				check_teardown(&cr, x->scratch);
-			record(x, &cr, idx, &ops[i], NULL);
+			note(x, &cr, idx, &ops[i], NULL);
 		} else if (!res.oops && !(res.applicable && res.ret)) {
 			/*
 			 * A failed call that passed the atomicity check left
@@ -654,20 +689,23 @@ static void expand(struct xsearch *x, u32 idx)
 			 * that faults when read is an oops, not a new state.
 			 */
 			if (canon_state(after)) {
-				add_state(x, after, idx, s.depth + 1, s.boot,
-					  &ops[i]);
+				if (x->par)
+					par_successor(x, after, idx, &ops[i]);
+				else
+					add_state(x, after, idx, s.depth + 1,
+						  s.boot, &ops[i]);
 			} else {
 				check_collect_shim(&cr, "(while reading the "
 						   "state)");
 				check_state(&cr);
-				record(x, &cr, idx, &ops[i], NULL);
+				note(x, &cr, idx, &ops[i], NULL);
 			}
 		}
 		if (!own || x->o->no_faults)
 			continue;
 		if (nfaults > SIM_MAX_FAULT_POINTS)
 			nfaults = SIM_MAX_FAULT_POINTS;
-		for (k = 1; k <= nfaults && !enough(x); k++) {
+		for (k = 1; k <= nfaults && !explore_enough(x); k++) {
 			struct op_fault fault = { .ordinal = k };
 			const struct sim_site *site;
 			struct site_cov *cov;
@@ -714,8 +752,33 @@ static void expand(struct xsearch *x, u32 idx)
 			if (cr.nr && site)
 				sim_site_name(site, fault.site,
 					      sizeof(fault.site));
-			record(x, &cr, idx, &ops[i], &fault);
+			note(x, &cr, idx, &ops[i], &fault);
 		}
+	}
+}
+
+/* A state the walk does not expand: broken, or at the depth bound. */
+bool explore_skip(const struct xsearch *x, u32 idx)
+{
+	u16 d = x->states[idx].depth;
+
+	return d == UINT16_MAX || (x->o->depth >= 0 && d >= x->o->depth);
+}
+
+/* Expand states from *head on, in order, until @end or a stop. */
+void explore_walk(struct xsearch *x, size_t *head, size_t end)
+{
+	while (*head < end && *head < x->nr_states && !explore_enough(x)) {
+		u32 idx = *head;
+
+		explore_check_bounds(x, *head);
+		if (explore_enough(x))
+			break;		/* idx not expanded: no closure */
+		(*head)++;
+		if (explore_skip(x, idx))
+			continue;
+		x->cur_depth = x->states[idx].depth;
+		explore_expand(x, idx);
 	}
 }
 
@@ -770,25 +833,15 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 		add_state(&x, canon, UINT32_MAX, 0, b, NULL);
 	}
 
-	while (head < x.nr_states && !enough(&x)) {
-		u32 idx = head;
-
-		check_bounds(&x, head);
-		if (enough(&x))
-			break;		/* idx not expanded: no closure */
-		head++;
-		if (x.states[idx].depth == UINT16_MAX)
-			continue;
-		if (o->depth >= 0 && x.states[idx].depth >= o->depth)
-			continue;
-		x.cur_depth = x.states[idx].depth;
-		expand(&x, idx);
-	}
+	if (o->jobs > 1)
+		par_walk(&x, &head);
+	else
+		explore_walk(&x, &head, SIZE_MAX);
 	/*
 	 * A walk stopped by a bound or a signal is never a closure, even
 	 * when the stop came inside the last expansion.
 	 */
-	enough(&x);
+	explore_enough(&x);
 	if (st->stop >= EXPLORE_STOP_INTERRUPTED)
 		head = x.nr_states + 1;
 	st->closure = head == x.nr_states && o->depth < 0;
@@ -808,6 +861,10 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 		progress(&x, head > x.nr_states ? x.nr_states : head,
 			 st->secs, true);
 	if (!getrusage(RUSAGE_SELF, &ru))
+		st->peak_rss_kb = ru.ru_maxrss;
+	/* -j N: the largest worker, if larger (it shares most pages) */
+	if (o->jobs > 1 && !getrusage(RUSAGE_CHILDREN, &ru) &&
+	    ru.ru_maxrss > st->peak_rss_kb)
 		st->peak_rss_kb = ru.ru_maxrss;
 	for (b = 0; b < nr_site_cov; b++)
 		st->fault_points += site_cov[b].injected != 0;

@@ -50,6 +50,13 @@ struct explore_opts {
 	void *arg;
 	/* tests: keep only this many bits of the state hash (0: all) */
 	unsigned int hash_bits;
+	/*
+	 * Worker processes (0 or 1: none). The walk, its report and the
+	 * order findings are seen in are those of one process.
+	 */
+	unsigned int jobs;
+	/* tests: the smallest BFS level handed to workers (0: default) */
+	unsigned int par_min;
 };
 
 struct explore_finding {
@@ -74,6 +81,10 @@ struct explore_stats {
 	double secs;
 	long peak_rss_kb;
 	size_t snapshot_bytes;
+	u64 order_digest;		/* of the states in the order found */
+	/* -j N: levels given to workers, and the parent's CPU time there */
+	unsigned int par_levels;
+	double par_merge_cpu;
 };
 
 /* Returns 0, or -1 if the world cannot boot (message on stderr). */

@@ -29,7 +29,7 @@ static const struct cmd_help helps[] = {
 	  "[--world FILE|-|default] [--depth N | --closure] [--shard I/N]\n"
 	  "[--max-findings N] [--stop-on KIND] [--no-faults]\n"
 	  "[--json | --ktap] [--out DIR] [--progress] [--sites]\n"
-	  "[--max-states N] [--max-memory MIB] [--time-limit SECS]",
+	  "[--max-states N] [--max-memory MIB] [--time-limit SECS] [-j N]",
 	  "Walk every operation sequence of the world, failing every fault\n"
 	  "point; each finding is printed and its minimised reproducer\n"
 	  "written to DIR when first seen. A world file is capped at\n"
@@ -37,7 +37,8 @@ static const struct cmd_help helps[] = {
 	  "built-in world is not. SIGINT/SIGTERM, a cap or the time limit\n"
 	  "end the walk with 'closure false' and the reason. Exit 0 clean,\n"
 	  "1 findings, 2 bad input, 3 stopped early with no finding (not a\n"
-	  "closure), 4 out of memory." },
+	  "closure), 4 out of memory. -j N (--jobs, default: the CPUs):\n"
+	  "worker processes; the report is -j 1's." },
 	{ "replay", "FILE|- [--json] [--state]",
 	  "Re-run a reproducer and print its trace (--state: the state\n"
 	  "after every step). Exit 0 when it shows its 'expect' line and\n"
@@ -410,6 +411,11 @@ static int cmd_explore(int argc, char **argv)
 				return die_usage("--shard takes I/N with I < N",
 						 v);
 			a++;
+		} else if ((!strcmp(argv[a], "-j") ||
+			    !strcmp(argv[a], "--jobs")) && v) {
+			if (!parse_uint(v, &o.jobs) || !o.jobs || o.jobs > 256)
+				return die_usage("-j takes 1 to 256 jobs", v);
+			a++;
 		} else if (!strcmp(argv[a], "--max-findings") && v) {
 			if (!parse_uint(v, &o.max_findings))
 				return die_usage("bad --max-findings", v);
@@ -454,6 +460,9 @@ static int cmd_explore(int argc, char **argv)
 					 argv[a]);
 		}
 	}
+	if (!o.jobs)
+		o.jobs = sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
+			 sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	if (json && ktap)
 		return die_usage("--json and --ktap exclude each other", NULL);
 	if (world_load(world, &spec, err, sizeof(err))) {
@@ -560,9 +569,14 @@ static int cmd_explore(int argc, char **argv)
 			printf("]}");
 		}
 		printf("%s],\n \"timing\": {\"seconds\": %.3f, "
-		       "\"peak_rss_kb\": %ld, \"snapshot_bytes\": %zu}}\n",
+		       "\"peak_rss_kb\": %ld, \"snapshot_bytes\": %zu",
 		       nr ? "\n " : "", st.secs, st.peak_rss_kb,
 		       st.snapshot_bytes);
+		if (o.jobs > 1)
+			printf(", \"jobs\": %u, \"levels_forked\": %u, "
+			       "\"merge_cpu_seconds\": %.3f", o.jobs,
+			       st.par_levels, st.par_merge_cpu);
+		printf("}}\n");
 	} else {
 		if (nr)
 			printf("%s\n", *p ? "#" : "");
