@@ -82,9 +82,13 @@ struct explore_stats {
 	long peak_rss_kb;
 	size_t snapshot_bytes;
 	u64 order_digest;		/* of the states in the order found */
-	/* -j N: levels given to workers, and the parent's CPU time there */
+	/*
+	 * -j N: levels given to workers; CPU seconds of the parent while
+	 * they ran (the merge), of the workers, and of the critical path:
+	 * the least the walk can take on min(N, CPUs) free cores.
+	 */
 	unsigned int par_levels;
-	double par_merge_cpu;
+	double par_merge_cpu, par_worker_cpu, par_critical_cpu;
 };
 
 /* Returns 0, or -1 if the world cannot boot (message on stderr). */

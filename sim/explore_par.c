@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,12 +50,14 @@
 #define PAR_POPULATE		(4u << 20)
 /* Levels with fewer states are expanded in-process: a fork costs more. */
 #define PAR_MIN_LEVEL		256
-/* States per chunk: about 16 chunks per worker, at least this many. */
+/* A chunk is at least this many states, at most 1/(PAR_SHARE N) of the rest. */
 #define PAR_MIN_CHUNK		16
+#define PAR_SHARE		2
 
 enum { EV_END, EV_CAND, EV_REF, EV_REC };
 
 struct par_chunk {
+	size_t last;			/* its states end here */
 	u32 worker;			/* whose region holds it */
 	u64 off, end;			/* its bytes there */
 };
@@ -120,15 +123,39 @@ struct par_level {
 	u8 *done;
 	struct par_ref **refs;
 	u32 *nr_refs, *cap_refs;
+	double worker_max, worker_sum;	/* CPU seconds, the last level */
 };
 
 static void chunk_bounds(const struct par_level *l, u32 k, size_t *lo,
 			 size_t *hi)
 {
-	size_t n = l->end - l->head;
+	*lo = k ? l->ctl->chunk[k - 1].last : l->head;
+	*hi = l->ctl->chunk[k].last;
+}
 
-	*lo = l->head + n * k / l->nr_chunks;
-	*hi = l->head + n * (k + 1) / l->nr_chunks;
+/*
+ * Cut [head, end) into chunks, large first and smaller towards the end
+ * (each a share of what is left): a worker finds fewer of the states
+ * another worker also finds when its states are contiguous, and small
+ * last chunks leave no worker idle long at the level's end.
+ */
+static void cut_chunks(struct par_level *l)
+{
+	size_t at = l->head;
+	u32 k = 0;
+
+	while (at < l->end) {
+		size_t left = l->end - at;
+		size_t n = left / (PAR_SHARE * l->jobs);
+
+		if (n < PAR_MIN_CHUNK)
+			n = PAR_MIN_CHUNK;
+		if (n > left || k == PAR_MAX_CHUNKS - 1)
+			n = left;
+		at += n;
+		l->ctl->chunk[k++].last = at;
+	}
+	l->nr_chunks = k;
 }
 
 /* ---- the worker side ---- */
@@ -665,17 +692,40 @@ static bool merge_chunk(struct xsearch *x, struct par_level *l, u32 k,
 	return !explore_enough(x);
 }
 
-static void level_end(struct par_level *l, bool kill_workers)
+static double cpu_secs(const struct rusage *ru)
+{
+	return ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 +
+	       ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+}
+
+/* This process's CPU time in seconds. */
+static double cpu_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Reap the workers; the CPU time of the busiest and of all of them. */
+static void level_end(struct par_level *l, bool kill_workers, double *max,
+		      double *sum)
 {
 	unsigned int w;
 
+	*max = *sum = 0;
 	for (w = 0; w < l->jobs; w++) {
+		struct rusage ru;
+
 		if (l->pids[w] <= 0)
 			continue;
 		if (kill_workers)
 			kill(l->pids[w], SIGKILL);
-		while (waitpid(l->pids[w], NULL, 0) < 0 && errno == EINTR)
+		while (wait4(l->pids[w], NULL, 0, &ru) < 0 && errno == EINTR)
 			;
+		*sum += cpu_secs(&ru);
+		if (cpu_secs(&ru) > *max)
+			*max = cpu_secs(&ru);
 	}
 	close(l->fd);
 	l->fd = -1;
@@ -685,7 +735,6 @@ static void level_end(struct par_level *l, bool kill_workers)
 static bool par_level(struct xsearch *x, struct par_level *l, size_t *head,
 		      size_t end, struct check_result *cr)
 {
-	size_t n = end - *head, per;
 	size_t ctl_len = ALIGN8(sizeof(struct par_ctl) + 4095) & ~(size_t)4095;
 	pid_t self = getpid();
 	bool going = true;
@@ -695,12 +744,6 @@ static bool par_level(struct xsearch *x, struct par_level *l, size_t *head,
 
 	l->head = *head;
 	l->end = end;
-	per = n / (l->jobs * 16);
-	if (per < PAR_MIN_CHUNK)
-		per = PAR_MIN_CHUNK;
-	l->nr_chunks = (n + per - 1) / per;
-	if (l->nr_chunks > PAR_MAX_CHUNKS)
-		l->nr_chunks = PAR_MAX_CHUNKS;
 	/*
 	 * One mapping for the whole walk: the pages a level wrote are there
 	 * for the next level's workers to write again.
@@ -721,6 +764,7 @@ static bool par_level(struct xsearch *x, struct par_level *l, size_t *head,
 		return !explore_enough(x);
 	}
 	l->ctl->next = 0;
+	cut_chunks(l);
 	memset(l->done, 0, l->nr_chunks);
 	for (w = 0; w < l->jobs; w++)
 		l->nr_refs[w] = 0;
@@ -735,7 +779,7 @@ static bool par_level(struct xsearch *x, struct par_level *l, size_t *head,
 	l->fd = fds[0];
 	for (k = 0; k < l->nr_chunks && going; k++)
 		going = merge_chunk(x, l, k, head, cr);
-	level_end(l, !going);
+	level_end(l, !going, &l->worker_max, &l->worker_sum);
 	return going;
 }
 
@@ -746,6 +790,9 @@ void par_walk(struct xsearch *x, size_t *head)
 	size_t min = o->par_min ? o->par_min : PAR_MIN_LEVEL;
 	struct par_level l = { .jobs = o->jobs, .fd = -1 };
 	struct check_result *cr = malloc(sizeof(*cr));
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	double cores = online > 1 && online < o->jobs ? online : o->jobs;
+	double start, critical = 0;
 
 	l.pids = calloc(l.jobs, sizeof(*l.pids));
 	l.done = malloc(PAR_MAX_CHUNKS);
@@ -760,25 +807,34 @@ void par_walk(struct xsearch *x, size_t *head)
 		fprintf(stderr, "bindsim: out of memory\n");
 		exit(4);
 	}
+	start = cpu_now();
 	while (*head < x->nr_states && !explore_enough(x)) {
 		size_t end = x->nr_states;
-		struct timespec t0, t1;
+		double t0, merge;
 		bool going;
 
 		if (end - *head < min) {
 			explore_walk(x, head, end);
 			continue;
 		}
-		/* the serial part: the parent's CPU time while workers run */
-		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+		t0 = cpu_now();
 		going = par_level(x, &l, head, end, cr);
-		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+		merge = cpu_now() - t0;
 		x->st->par_levels++;
-		x->st->par_merge_cpu += (t1.tv_sec - t0.tv_sec) +
-					(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		x->st->par_merge_cpu += merge;
+		x->st->par_worker_cpu += l.worker_sum;
+		/*
+		 * This level on free cores takes at least its busiest worker,
+		 * and at least all its work spread over the cores.
+		 */
+		critical += l.worker_max > (l.worker_sum + merge) / cores ?
+			    l.worker_max : (l.worker_sum + merge) / cores;
 		if (!going)
 			break;
 	}
+	/* and the levels the parent expanded itself */
+	x->st->par_critical_cpu = critical + cpu_now() - start -
+				  x->st->par_merge_cpu;
 	if (l.ctl)
 		munmap(l.ctl, l.map_len);
 	while (l.jobs)

@@ -574,8 +574,10 @@ static int cmd_explore(int argc, char **argv)
 		       st.snapshot_bytes);
 		if (o.jobs > 1)
 			printf(", \"jobs\": %u, \"levels_forked\": %u, "
-			       "\"merge_cpu_seconds\": %.3f", o.jobs,
-			       st.par_levels, st.par_merge_cpu);
+			       "\"merge_cpu\": %.3f, \"workers_cpu\": %.3f, "
+			       "\"critical_cpu\": %.3f", o.jobs,
+			       st.par_levels, st.par_merge_cpu,
+			       st.par_worker_cpu, st.par_critical_cpu);
 		printf("}}\n");
 	} else {
 		if (nr)
