@@ -428,6 +428,41 @@ static void take_cr(struct reader *r, struct check_result *cr)
 	}
 }
 
+/* One event of a record, as take_event() reads it. */
+struct par_event {
+	u8 type;
+	struct par_cand cand;		/* EV_CAND: */
+	const u8 *key, *enc;
+	u32 ref;			/* EV_REF: the candidate's number */
+	struct op op;			/* EV_REC: */
+	bool has_fault;
+	struct op_fault fault;
+};
+
+/* The next event into @e, its findings into @cr; returns its type. */
+static u8 take_event(struct reader *r, struct par_event *e,
+		     struct check_result *cr)
+{
+	e->type = take_u8(r);
+	cr->nr = 0;
+	if (e->type == EV_CAND) {
+		memcpy(&e->cand, take(r, sizeof(e->cand)), sizeof(e->cand));
+		e->key = take(r, e->cand.klen);
+		e->enc = take(r, e->cand.dlen);
+		take_cr(r, cr);
+	} else if (e->type == EV_REF) {
+		memcpy(&e->ref, take(r, sizeof(e->ref)), sizeof(e->ref));
+	} else if (e->type == EV_REC) {
+		e->has_fault = take_u8(r);
+		memcpy(&e->op, take(r, sizeof(e->op)), sizeof(e->op));
+		if (e->has_fault)
+			memcpy(&e->fault, take(r, sizeof(e->fault)),
+			       sizeof(e->fault));
+		take_cr(r, cr);
+	}
+	return e->type;
+}
+
 static bool known_sig(const struct xsearch *x, const char *sig)
 {
 	unsigned int k;
@@ -447,31 +482,14 @@ static bool could_stop(struct xsearch *x, const struct par_rec *rec,
 {
 	const struct explore_opts *o = x->o;
 	struct reader r = { events };
+	struct par_event e;
 	unsigned int i;
-	u8 ev;
 
 	if (o->max_states && x->nr_states + rec->nr_cands > o->max_states)
 		return true;
 	if (!rec->newsig || (!o->max_findings && o->stop_kind < 0))
 		return false;
-	while ((ev = take_u8(&r)) != EV_END) {
-		if (ev == EV_REF) {
-			take(&r, sizeof(u32));
-			continue;
-		}
-		if (ev == EV_CAND) {
-			struct par_cand pc;
-
-			memcpy(&pc, take(&r, sizeof(pc)), sizeof(pc));
-			take(&r, pc.klen + pc.dlen);
-		} else {
-			bool fault = take_u8(&r);
-
-			take(&r, sizeof(struct op));
-			if (fault)
-				take(&r, sizeof(struct op_fault));
-		}
-		take_cr(&r, cr);
+	while (take_event(&r, &e, cr) != EV_END) {
 		for (i = 0; i < cr->nr; i++)
 			if (!known_sig(x, cr->f[i].sig) &&
 			    (o->max_findings ||
@@ -500,32 +518,58 @@ static void note_cands(struct par_level *l, u32 w, const u8 *events,
 		       struct check_result *cr)
 {
 	struct reader r = { events };
-	u8 ev;
+	struct par_event e;
 
-	while ((ev = take_u8(&r)) != EV_END) {
-		if (ev == EV_REF) {
-			take(&r, sizeof(u32));
-			continue;
-		}
-		if (ev == EV_CAND) {
+	while (take_event(&r, &e, cr) != EV_END) {
+		if (e.type == EV_CAND) {
 			struct par_ref *ref = new_ref(l, w);
-			struct par_cand pc;
 
-			memcpy(&pc, take(&r, sizeof(pc)), sizeof(pc));
-			ref->key = take(&r, pc.klen);
-			take(&r, pc.dlen);
-			ref->klen = pc.klen;
-			ref->hash = pc.hash;
+			ref->key = e.key;
+			ref->klen = e.cand.klen;
+			ref->hash = e.cand.hash;
 			ref->resolved = false;
-		} else {
-			bool fault = take_u8(&r);
-
-			take(&r, sizeof(struct op));
-			if (fault)
-				take(&r, sizeof(struct op_fault));
 		}
-		take_cr(&r, cr);
 	}
+}
+
+/* Look a candidate up in the table: its slot, and its collisions. */
+static size_t ref_find(struct xsearch *x, struct par_ref *ref, long *known)
+{
+	memcpy(x->key, ref->key, ref->klen);
+	x->klen = ref->klen;
+	ref->collisions = 0;
+	ref->resolved = true;
+	return explore_find(x, ref->hash, known, &ref->collisions);
+}
+
+/* A candidate successor of state @parent: add it where -j 1 adds it. */
+static void merge_cand(struct xsearch *x, struct par_ref *ref, u32 parent,
+		       const struct par_event *e,
+		       const struct check_result *cr)
+{
+	const struct xstate *s = &x->states[parent];
+	size_t slot;
+	long known;
+
+	ref->key = e->key;
+	ref->klen = e->cand.klen;
+	ref->hash = e->cand.hash;
+	explore_warn_canon(x, e->cand.canon_n);
+	explore_table_reserve(x);
+	slot = ref_find(x, ref, &known);
+	x->st->hash_collisions += ref->collisions;
+	if (known >= 0)
+		return;
+	if (x->o->max_states && x->nr_states >= x->o->max_states) {
+		if (!x->st->stop)
+			x->st->stop = EXPLORE_STOP_MAX_STATES;
+		return;
+	}
+	known = explore_append(x, slot, ref->hash, e->cand.len, e->enc,
+			       e->cand.dlen, parent, s->depth + 1, s->boot,
+			       &e->cand.op);
+	if (cr->nr)
+		explore_checked(x, known, cr);
 }
 
 /* The serial walk's effects of expanding rec->idx, from its record. */
@@ -533,78 +577,25 @@ static void apply(struct xsearch *x, struct par_level *l, u32 w,
 		  const struct par_rec *rec, const u8 *events,
 		  struct check_result *cr)
 {
-	const struct xstate *s = &x->states[rec->idx];
 	struct reader r = { events };
-	u16 depth = s->depth + 1;
-	u8 boot = s->boot, ev;
 	struct site_cov *cov;
+	struct par_event e;
 	unsigned int n, i;
 
-	while ((ev = take_u8(&r)) != EV_END) {
-		if (ev == EV_CAND) {
-			struct par_ref *ref = new_ref(l, w);
-			struct par_cand c;
-			const u8 *enc;
-			size_t slot;
+	while (take_event(&r, &e, cr) != EV_END) {
+		if (e.type == EV_CAND) {
+			merge_cand(x, new_ref(l, w), rec->idx, &e, cr);
+		} else if (e.type == EV_REF) {
+			struct par_ref *ref = &l->refs[w][e.ref];
 			long known;
 
-			memcpy(&c, take(&r, sizeof(c)), sizeof(c));
-			ref->key = take(&r, c.klen);
-			enc = take(&r, c.dlen);
-			take_cr(&r, cr);
-			ref->klen = c.klen;
-			ref->hash = c.hash;
-			ref->resolved = true;
-			ref->collisions = 0;
-			explore_warn_canon(x, c.canon_n);
-			memcpy(x->key, ref->key, c.klen);
-			x->klen = c.klen;
-			explore_table_reserve(x);
-			slot = explore_find(x, c.hash, &known,
-					    &ref->collisions);
-			x->st->hash_collisions += ref->collisions;
-			if (known >= 0)
-				continue;
-			if (x->o->max_states &&
-			    x->nr_states >= x->o->max_states) {
-				if (!x->st->stop)
-					x->st->stop = EXPLORE_STOP_MAX_STATES;
-				continue;
-			}
-			known = explore_append(x, slot, c.hash, c.len, enc,
-					       c.dlen, rec->idx, depth, boot,
-					       &c.op);
-			if (cr->nr)
-				explore_checked(x, known, cr);
-		} else if (ev == EV_REF) {
-			struct par_ref *ref;
-			u32 k;
-
-			memcpy(&k, take(&r, sizeof(k)), sizeof(k));
-			ref = &l->refs[w][k];
-			if (!ref->resolved) {
-				long known;
-
-				memcpy(x->key, ref->key, ref->klen);
-				x->klen = ref->klen;
-				ref->collisions = 0;
-				explore_find(x, ref->hash, &known,
-					     &ref->collisions);
-				ref->resolved = true;
-			}
+			/* one the parent's own expansion looked up */
+			if (!ref->resolved)
+				ref_find(x, ref, &known);
 			x->st->hash_collisions += ref->collisions;
 		} else {
-			struct op_fault fault;
-			bool has_fault = take_u8(&r);
-			struct op op;
-
-			memcpy(&op, take(&r, sizeof(op)), sizeof(op));
-			if (has_fault)
-				memcpy(&fault, take(&r, sizeof(fault)),
-				       sizeof(fault));
-			take_cr(&r, cr);
-			explore_record(x, cr, rec->idx, &op,
-				       has_fault ? &fault : NULL);
+			explore_record(x, cr, rec->idx, &e.op,
+				       e.has_fault ? &e.fault : NULL);
 		}
 	}
 	x->st->expanded++;

@@ -1249,6 +1249,21 @@ static void free_findings(struct explore_finding *fs, unsigned int nr)
 	free(fs);
 }
 
+/* -j 1 against -j 2 on @o; returns why the walk stopped. */
+static enum explore_stop assert_jobs_same(struct explore_opts *o)
+{
+	struct explore_finding *f1 = NULL, *f2 = NULL;
+	unsigned int n1 = 0, n2 = 0;
+	struct explore_stats s1, s2;
+
+	explore_jobs(o, 1, &s1, &f1, &n1);
+	explore_jobs(o, 2, &s2, &f2, &n2);
+	assert_walks_equal(&s1, f1, n1, &s2, f2, n2);
+	free_findings(f2, n2);
+	free_findings(f1, n1);
+	return s2.stop;
+}
+
 /*
  * -j N: worker processes expand each level, the parent merges what they
  * found in the serial order. The walk is -j 1's: the same states in the
@@ -1285,27 +1300,15 @@ static void test_explore_jobs(void **state)
 	o.depth = 5;
 	explore_jobs(&o, 1, &s1, &f1, &n1);
 	assert_true(n1 >= 2);
-	explore_jobs(&o, 2, &sj, &fj, &nj);
-	assert_walks_equal(&s1, f1, n1, &sj, fj, nj);
-	free_findings(fj, nj);
 	free_findings(f1, n1);
+	assert_int_equal(assert_jobs_same(&o), EXPLORE_NOT_STOPPED);
 
 	/* stopped inside a level the workers expanded */
 	o.max_findings = 1;
-	explore_jobs(&o, 1, &s1, &f1, &n1);
-	explore_jobs(&o, 2, &sj, &fj, &nj);
-	assert_int_equal(sj.stop, EXPLORE_STOP_FINDINGS);
-	assert_walks_equal(&s1, f1, n1, &sj, fj, nj);
-	free_findings(fj, nj);
-	free_findings(f1, n1);
+	assert_int_equal(assert_jobs_same(&o), EXPLORE_STOP_FINDINGS);
 	o.max_findings = 0;
 	o.max_states = 1000;
-	explore_jobs(&o, 1, &s1, &f1, &n1);
-	explore_jobs(&o, 2, &sj, &fj, &nj);
-	assert_int_equal(sj.stop, EXPLORE_STOP_MAX_STATES);
-	assert_walks_equal(&s1, f1, n1, &sj, fj, nj);
-	free_findings(fj, nj);
-	free_findings(f1, n1);
+	assert_int_equal(assert_jobs_same(&o), EXPLORE_STOP_MAX_STATES);
 }
 
 /* --max-states: exactly N states, not a closure, the reason recorded. */
