@@ -87,6 +87,8 @@ same "default depth 7 --json" "$PLAIN" --json --depth 7
 same "default --max-states 3000" "$PLAIN" --json --max-states 3000
 same "vfio closure --sites" "$PLAIN" --closure --world worlds/vfio.world \
 	--sites
+same "vfio closure --no-faults" "$PLAIN" --json --closure --no-faults \
+	--world worlds/vfio.world
 
 # findings: their order, counts and first reproducers
 same "V2 closure --json" "$V2" --json --closure
