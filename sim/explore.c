@@ -23,6 +23,9 @@
  * uninjected runs, which is cheap, but injects faults and runs the state
  * and teardown checks only for the states whose hash falls in its share.
  * The union of N shards' findings is the unsharded result.
+ *
+ * Worker processes (-j N, explore_par.c) expand each large level and the
+ * walk merges what they found in this file's order: the same result.
  */
 #include <signal.h>
 #include <stdint.h>
