@@ -18,7 +18,12 @@
 #                                         when built, interleaved with the
 #                                         model's rows so that both see the
 #                                         same machine load
+#   -j 2 against -j 1                     default world to closure, plain
+#                                         build, interleaved; with the CPU
+#                                         time of -j 1 and of -j 2's
+#                                         critical path and merge
 #
+# The rows run with -j 1 (the base binary has no -j) unless they say.
 # Each row is the best of RUNS runs (default 3) by the explorer's own time;
 # states, transitions and injections must agree between runs. Peak RSS is
 # /usr/bin/time -v's maximum resident set size when it is installed, else
@@ -82,16 +87,19 @@ num() {
 }
 
 # one_run LABEL BINARY ARGS...: one explore run; sets states, trans, inj,
-# secs, rss, bps; returns 1 on failure (status set).
+# secs, rss, bps, cpu (user + system seconds, with /usr/bin/time); returns
+# 1 on failure (status set).
 one_run() {
-	local label=$1 bin=$2 rc ok=1
+	local label=$1 bin=$2 rc ok=1 jobs=()
 	shift 2
 	# --no-check judges nothing, and says so with exit 3
 	case " $* " in *" --no-check "*) ok=3 ;; esac
+	[ "$bin" = "$BASE_BIN" ] || jobs=(-j 1)
 	if [ -n "$timer" ]; then
-		$timer -v "$bin" explore --json "$@" >"$tmp/out" 2>"$tmp/err"
+		$timer -v "$bin" explore --json "${jobs[@]}" "$@" >"$tmp/out" \
+			2>"$tmp/err"
 	else
-		"$bin" explore --json "$@" >"$tmp/out" 2>"$tmp/err"
+		"$bin" explore --json "${jobs[@]}" "$@" >"$tmp/out" 2>"$tmp/err"
 	fi
 	rc=$?
 	# exit 1 is findings (the reference has mainline's), not failure
@@ -106,9 +114,12 @@ one_run() {
 	inj=$(num injections "$tmp/out")
 	secs=$(num seconds "$tmp/out")
 	bps=$(num bytes_per_state "$tmp/out")
+	cpu=
 	if [ -n "$timer" ]; then
 		rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' \
 			"$tmp/err")
+		cpu=$(awk '/(User|System) time \(seconds\):/ { s += $NF }
+			END { print s }' "$tmp/err")
 	else
 		rss=$(num peak_rss_kb "$tmp/out")
 	fi
@@ -180,6 +191,41 @@ ratio() {
 	}'
 }
 
+# jobs_ratio LABEL ARGS...: -j 2 against -j 1, runs interleaved, best of
+# RUNS each by the explorer's time; the same graph. Also the CPU seconds
+# (best) of -j 1, and of -j 2: all processes, the parent's merge, and the
+# critical path (the least -j 2 can take on two free cores; on a shared
+# machine the wall clock of -j 2 gets no more CPU than -j 1's).
+jobs_ratio() {
+	local label=$1 i b1= b2= k1= k2= c1= c2= crit= merge= x
+	shift
+	for i in $(seq "$RUNS"); do
+		one_run "$label -j 1" "$PLAIN" -j 1 "$@" || return
+		k1=$states/$trans/$inj
+		less "$secs" "${b1:-1e9}" && b1=$secs
+		[ -z "$cpu" ] || less "$cpu" "${c1:-1e9}" && c1=$cpu
+		one_run "$label -j 2" "$PLAIN" -j 2 "$@" || return
+		k2=$states/$trans/$inj
+		less "$secs" "${b2:-1e9}" && b2=$secs
+		[ -z "$cpu" ] || less "$cpu" "${c2:-1e9}" && c2=$cpu
+		x=$(num critical_cpu "$tmp/out")
+		less "$x" "${crit:-1e9}" && crit=$x
+		x=$(num merge_cpu "$tmp/out")
+		less "$x" "${merge:-1e9}" && merge=$x
+	done
+	if [ "$k1" != "$k2" ]; then
+		echo "bench: $label: -j 1 walks $k1, -j 2 $k2" >&2
+		status=1
+	fi
+	awk -v l="$label" -v a="$b1" -v b="$b2" -v c1="${c1:-0}" \
+		-v c2="${c2:-0}" -v cr="$crit" -v m="$merge" 'BEGIN {
+		printf "%-28s %8.2f %8.2f %7.2fx  (cpu: -j 1 %.2f s; -j 2 " \
+		       "%.2f s, merge %.2f s, critical path %.2f s: %.2fx)\n",
+		       l, a, b, (b > 0 ? a / b : 0), c1, c2, m, cr,
+		       (cr > 0 ? c1 / cr : 0)
+	}'
+}
+
 rss_src="the explorer (getrusage)"
 [ -z "$timer" ] || rss_src="/usr/bin/time -v"
 printf "bindsim bench: best of %s run(s), explorer time; peak RSS from %s\n" \
@@ -211,4 +257,8 @@ if [ -n "$BASE_BIN" ]; then
 	ratio "large depth 6" "$BASE_BIN" "$PLAIN" \
 		--world worlds/large.world --depth 6
 fi
+printf "\n-j 2 against -j 1 (%s CPUs online; load %s):\n" "$(nproc)" \
+	"$(cut -d' ' -f1-3 /proc/loadavg)"
+printf "%-28s %8s %8s %8s\n" run "-j 1" "-j 2" speedup
+jobs_ratio "default closure" --closure
 exit $status

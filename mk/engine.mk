@@ -7,8 +7,10 @@
 ##                      and JUnit (tests/check-run.sh)
 ## make check-roundtrip explore, replay, minimise and to-cmocka a finding of
 ##                      a deliberately broken model (tests/roundtrip.sh)
+## make check-par       explore -j 2 and -j 3 report exactly as -j 1: cheap
+##                      worlds, V2's findings, bounded runs (tests/par.sh)
 
-CHECK_TARGETS += check-cli check-roundtrip check-report
+CHECK_TARGETS += check-cli check-roundtrip check-report check-par
 
 RT_DIR := build/roundtrip/broken
 RT_PATCH := tests/roundtrip/broken.patch
@@ -17,7 +19,7 @@ RT_DEPS := $(RT_PATCH) build/plain/libcore.a sim/main.c sim/revision.c \
 	scripts/build-variant $(MODEL_SRCS) \
 	$(wildcard model/*.h model/include/linux/*.h)
 
-.PHONY: check-cli check-roundtrip check-report
+.PHONY: check-cli check-roundtrip check-report check-par
 
 check-report:
 	@$(MAKE) --no-print-directory FLAVOUR=asan build/asan/tests/test_bind_faults
@@ -44,6 +46,17 @@ check-cli:
 		echo "gate ok: CLI refuses bad input, keeps its contracts"; \
 	else \
 		echo "gate FAILED: CLI contracts (tests/cli.sh)"; exit 1; \
+	fi
+
+check-par:
+	@$(MAKE) --no-print-directory FLAVOUR=plain build/plain/bindsim \
+		build/rev/v2/bindsim
+	@if [ -f $(KSRC)/drivers/iommu/iommufd/device.c ]; then \
+		$(MAKE) --no-print-directory FLAVOUR=plain tree; fi
+	@if tests/par.sh; then \
+		echo "gate ok: explore -j N reports exactly as -j 1"; \
+	else \
+		echo "gate FAILED: explore -j N (tests/par.sh)"; exit 1; \
 	fi
 
 check-roundtrip:

@@ -23,86 +23,19 @@
  * uninjected runs, which is cheap, but injects faults and runs the state
  * and teardown checks only for the states whose hash falls in its share.
  * The union of N shards' findings is the unsharded result.
+ *
+ * Worker processes (-j N, explore_par.c) expand each large level and the
+ * walk merges what they found in this file's order: the same result.
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "iommufd_private.h"
-#include "explore.h"
-
-#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
-
-/*
- * Longest chain of parent deltas between a state and a keyframe: restoring
- * a state applies at most this many deltas (o->chain_max, a test hook, can
- * make it shorter).
- */
-#define XCHAIN_MAX 32
-
-struct xstate {
-	u8 *snap;		/* boot state: the heap; others: a delta; */
-				/* then the canonical key (klen bytes) */
-	u32 len;		/* heap bytes */
-	u32 dlen;		/* snapshot bytes stored */
-	u32 parent;		/* UINT32_MAX for a boot state */
-	u16 klen;		/* canonical key bytes, after the snapshot */
-	u64 hash;
-	u16 depth;
-	u8 boot;
-	u8 pos;			/* 0: boot state; 1: a keyframe, its delta */
-				/* against the boot state; else a delta */
-				/* against its parent, pos(parent) + 1 */
-	struct op op;		/* the operation from the parent */
-};
-
-/* A decoded image: of the last state decoded at one chain position. */
-struct xslot {
-	u32 idx;		/* UINT32_MAX: none */
-	u64 *img;		/* SIM_HEAP_SIZE, allocated when first used */
-};
-
-struct xsearch {
-	const struct explore_opts *o;
-	struct explore_stats *st;
-	struct xstate *states;
-	size_t nr_states, cap_states;
-	u64 *table;		/* open addressing: hash|1, 0 = empty */
-	u32 *table_idx;
-	size_t table_cap;
-	u8 *chunk;		/* snapshot storage */
-	size_t chunk_left;
-	void **chunks;		/* every chunk, for freeing */
-	size_t nr_chunks;
-	struct explore_finding *findings;
-	unsigned int nr_findings, cap_findings;
-	void *scratch;
-	u64 *decoded;		/* SIM_HEAP_SIZE: scratch to encode from */
-	/*
-	 * The images last decoded at each chain position: restoring a state
-	 * whose parent (or grandparent...) is here applies only the deltas
-	 * below it. Breadth-first order restores siblings one after another,
-	 * and adds a state while its parent is the image restored.
-	 */
-	struct xslot path[XCHAIN_MAX + 1];
-	unsigned int chain_max;	/* keyframe when a chain would be longer */
-	u8 *encoded;		/* worst-case delta buffer */
-	u64 **copies;		/* o->verify_restore: each state's image */
-	u32 roots[W_MAX_BOOTS];	/* boot state index per variant */
-	struct canon *scratch_canon[2];
-	u8 *key;		/* the canonical key being looked up */
-	size_t klen;
-	u64 hash_mask;		/* o->hash_bits (a test hook), else ~0 */
-	struct timespec t0;
-	double next_check;	/* elapsed() of the next time/memory check */
-	double last_progress;
-	unsigned long long last_runs;
-	unsigned int cur_depth;
-	bool warned_canon;
-};
+#include "explore_int.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -223,6 +156,13 @@ static inline size_t bucket(u64 key, size_t cap)
 	return (key * 0x9e3779b97f4a7c15ULL) >> 32 & (cap - 1);
 }
 
+/*
+ * Twice the slots, filled in state order: the table is then the one that
+ * inserting every state in order would give, so the states with one hash
+ * lie along its probe sequence in the order they were found. A lookup's
+ * hash collisions are the states with its hash found before its match,
+ * however the table grew (a worker of -j N counts them in an older table).
+ */
 static void table_grow(struct xsearch *x)
 {
 	size_t ncap = x->table_cap ? x->table_cap * 2 : 1 << 16;
@@ -232,22 +172,27 @@ static void table_grow(struct xsearch *x)
 
 	if (!nt || !ni)
 		out_of_memory();
-	for (i = 0; i < x->table_cap; i++) {
+	for (i = 0; i < x->nr_states; i++) {
+		u64 key = x->states[i].hash | 1;
 		size_t j;
 
-		if (!x->table[i])
-			continue;
-		for (j = bucket(x->table[i], ncap); nt[j];
-		     j = (j + 1) & (ncap - 1))
+		for (j = bucket(key, ncap); nt[j]; j = (j + 1) & (ncap - 1))
 			;
-		nt[j] = x->table[i];
-		ni[j] = x->table_idx[i];
+		nt[j] = key;
+		ni[j] = i;
 	}
 	free(x->table);
 	free(x->table_idx);
 	x->table = nt;
 	x->table_idx = ni;
 	x->table_cap = ncap;
+}
+
+/* Room in the table for one more state. */
+void explore_table_reserve(struct xsearch *x)
+{
+	if ((x->nr_states + 1) * 2 > x->table_cap)
+		table_grow(x);
 }
 
 /* @v as a varint (7 bits a byte, low first) at @out; returns its length. */
@@ -286,9 +231,11 @@ static const u8 *state_key(const struct xstate *s)
 /*
  * The slot of the state whose canonical key (x->key) and hash are given:
  * its index in *idx, or the empty slot to insert at (*idx = -1). The hash
- * picks the bucket; only the whole key decides.
+ * picks the bucket; only the whole key decides: each other state with the
+ * hash passed on the way counts in *collisions.
  */
-static size_t table_find(struct xsearch *x, u64 hash, long *idx)
+size_t explore_find(struct xsearch *x, u64 hash, long *idx,
+		    unsigned long long *collisions)
 {
 	u64 key = hash | 1;
 	size_t j;
@@ -305,13 +252,13 @@ static size_t table_find(struct xsearch *x, u64 hash, long *idx)
 			*idx = x->table_idx[j];
 			return j;
 		}
-		x->st->hash_collisions++;
+		(*collisions)++;
 	}
 	*idx = -1;
 	return j;
 }
 
-static bool owned(const struct xsearch *x, u64 hash)
+bool explore_owned(const struct xsearch *x, u64 hash)
 {
 	return x->o->nr_shards <= 1 ||
 	       (hash >> 17) % x->o->nr_shards == x->o->shard;
@@ -514,6 +461,12 @@ static const void *restore(struct xsearch *x, u32 idx)
 	return img;
 }
 
+struct site_cov *explore_cov(unsigned int *nr)
+{
+	*nr = nr_site_cov;
+	return site_cov;
+}
+
 static struct site_cov *cov_site(const struct sim_site *site)
 {
 	unsigned int i, n;
@@ -565,8 +518,8 @@ static void make_repro(struct xsearch *x, u32 idx, const struct op *op,
 	}
 }
 
-static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
-		   const struct op *op, const struct op_fault *fault)
+void explore_record(struct xsearch *x, const struct check_result *cr, u32 idx,
+		    const struct op *op, const struct op_fault *fault)
 {
 	unsigned int i, k, first = x->nr_findings;
 
@@ -615,7 +568,7 @@ static void record(struct xsearch *x, const struct check_result *cr, u32 idx,
 		x->o->on_finding(&x->findings[i], x->o->arg);
 }
 
-static bool enough(struct xsearch *x)
+bool explore_enough(struct xsearch *x)
 {
 	if (__builtin_expect(interrupted, 0) && !x->st->stop)
 		x->st->stop = EXPLORE_STOP_INTERRUPTED;
@@ -644,7 +597,7 @@ static void progress(struct xsearch *x, size_t head, double now, bool last)
  * Between expansions: the time and memory bounds, and the progress line,
  * looked at every 0.1 s at most (the clock is cheap, /proc is not).
  */
-static void check_bounds(struct xsearch *x, size_t head)
+void explore_check_bounds(struct xsearch *x, size_t head)
 {
 	const struct explore_opts *o = x->o;
 	double now = elapsed(x);
@@ -661,6 +614,18 @@ static void check_bounds(struct xsearch *x, size_t head)
 	if (o->progress &&
 	    now - x->last_progress >= (o->progress_tty ? 0.25 : 1.0))
 		progress(x, head, now, false);
+}
+
+/* Once per walk: a state with more values than its key keeps. */
+void explore_warn_canon(struct xsearch *x, u32 n)
+{
+	if (__builtin_expect(n > CANON_MAX, 0) && !x->warned_canon) {
+		fprintf(stderr, "bindsim: warning: a canonical state has %u "
+			"values, more than CANON_MAX (%u): states are told "
+			"apart by their first %u only\n", n, CANON_MAX,
+			CANON_MAX);
+		x->warned_canon = true;
+	}
 }
 
 /* o->verify_restore: a copy of the image of each state, as added. */
@@ -722,39 +687,57 @@ static void verify_restore(struct xsearch *x)
 	free(order);
 }
 
-/*
- * A state just reached (heap holds it): store it if new, and run the state
- * and teardown checks if this shard owns it. Returns its index, or -1 if
- * it was already known.
- */
-static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
-		      u16 depth, u8 boot, const struct op *op)
+/* The key of @c into x->key (returns its length) and its hash. */
+size_t explore_key(struct xsearch *x, const struct canon *c, u64 *hash)
 {
-	struct check_result cr;
+	*hash = canon_hash(c) & x->hash_mask;
+	x->klen = canon_key(c, x->key);
+	return x->klen;
+}
+
+/*
+ * The chain position of a new successor of @parent: one past its parent's,
+ * or 1 (a keyframe, against the boot state) past chain_max.
+ */
+static unsigned int explore_pos(const struct xsearch *x, u32 parent)
+{
+	unsigned int pos = x->states[parent].pos + 1;
+
+	return pos > x->chain_max ? 1 : pos;
+}
+
+/*
+ * The stored form of the heap (@len bytes) as a successor of state
+ * @parent, into x->encoded; returns its length. This is all of a new
+ * state's heap that a worker of -j N sends: explore_append() stores it.
+ */
+size_t explore_encode(struct xsearch *x, u32 parent, u8 boot, u32 len)
+{
+	unsigned int pos = explore_pos(x, parent);
+	const struct xstate *base = &x->states[pos == 1 ? x->roots[boot] :
+						parent];
+	/* the parent's image is at hand: it is the state expanded */
+	const u64 *img = pos == 1 ? (const u64 *)base->snap :
+				    state_image(x, parent);
+
+	memset(x->decoded, 0, len);
+	sim_heap_save(x->decoded);
+	return delta_encode((const u64 *)x->decoded, len / 8, img,
+			    base->len / 8, x->encoded);
+}
+
+/*
+ * A new state with key x->key at the empty table slot @slot: its stored
+ * form @enc (@dlen bytes, from explore_encode()), or for a boot state
+ * (@parent UINT32_MAX, @enc NULL) the heap itself. Returns its index.
+ */
+u32 explore_append(struct xsearch *x, size_t slot, u64 hash, u32 len,
+		   const u8 *enc, size_t dlen, u32 parent, u16 depth, u8 boot,
+		   const struct op *op)
+{
 	struct xstate *s;
 	u32 idx = x->nr_states;
-	u64 hash = canon_hash(c) & x->hash_mask;
-	size_t slot;
-	long known;
 
-	if (__builtin_expect(c->n > CANON_MAX, 0) && !x->warned_canon) {
-		fprintf(stderr, "bindsim: warning: a canonical state has %u "
-			"values, more than CANON_MAX (%u): states are told "
-			"apart by their first %u only\n", c->n, CANON_MAX,
-			CANON_MAX);
-		x->warned_canon = true;
-	}
-	x->klen = canon_key(c, x->key);
-	if ((x->nr_states + 1) * 2 > x->table_cap)
-		table_grow(x);
-	slot = table_find(x, hash, &known);
-	if (known >= 0)
-		return -1;
-	if (x->o->max_states && x->nr_states >= x->o->max_states) {
-		if (!x->st->stop)
-			x->st->stop = EXPLORE_STOP_MAX_STATES;
-		return -1;
-	}
 	x->table[slot] = hash | 1;
 	x->table_idx[slot] = idx;
 	if (x->nr_states == x->cap_states) {
@@ -765,7 +748,7 @@ static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
 	}
 	s = &x->states[x->nr_states++];
 	memset(s, 0, sizeof(*s));
-	s->len = ALIGN8(sim_heap_used());
+	s->len = len;
 	s->klen = x->klen;
 	if (parent == UINT32_MAX) {
 		/*
@@ -778,25 +761,15 @@ static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
 		x->roots[boot] = idx;
 		s->dlen = s->len;
 	} else {
-		const struct xstate *base;
-		const u64 *img;
-
-		/* the parent's image is at hand: it is the state expanded */
-		s->pos = x->states[parent].pos + 1;
-		if (s->pos > x->chain_max) {
-			s->pos = 1;
+		s->pos = explore_pos(x, parent);
+		/* a keyframe cut a chain (a boot state's child is not one) */
+		if (s->pos == 1 && x->states[parent].pos)
 			x->st->keyframes++;
-		}
-		base = &x->states[s->pos == 1 ? x->roots[boot] : parent];
-		img = s->pos == 1 ? (const u64 *)base->snap :
-				    state_image(x, parent);
-		memset(x->decoded, 0, s->len);
-		sim_heap_save(x->decoded);
-		s->dlen = delta_encode((const u64 *)x->decoded, s->len / 8,
-				       img, base->len / 8, x->encoded);
+		s->dlen = dlen;
 		s->snap = snap_store(x, s->dlen + s->klen);
-		memcpy(s->snap, x->encoded, s->dlen);
+		memcpy(s->snap, enc, s->dlen);
 	}
+	/* serial walks only (explore() says so): x->decoded is this heap */
 	if (x->o->verify_restore)
 		keep_copy(x, idx, s->pos ? x->decoded : (const u64 *)s->snap);
 	memcpy(s->snap + s->dlen, x->key, s->klen);
@@ -810,27 +783,79 @@ static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
 	x->st->states++;
 	if (depth > x->st->max_depth)
 		x->st->max_depth = depth;
+	/* the numbering: -j N must find the states in -j 1's order */
+	x->st->order_digest = (x->st->order_digest ^ hash ^
+			       (u64)parent << 32) * 0x100000001b3ULL;
+	return idx;
+}
 
-	if (owned(x, hash) && !x->o->no_check) {
+/* The state and teardown checks' verdict on the new state @idx. */
+void explore_checked(struct xsearch *x, u32 idx, const struct check_result *cr)
+{
+	explore_record(x, cr, idx, NULL, NULL);
+	if (cr->nr) {
+		/* do not explore beyond a broken state */
+		x->states[idx].depth = UINT16_MAX;
+	}
+}
+
+/*
+ * A state just reached (heap holds it): store it if new, and run the state
+ * and teardown checks if this shard owns it. Returns its index, or -1 if
+ * it was already known.
+ */
+static long add_state(struct xsearch *x, const struct canon *c, u32 parent,
+		      u16 depth, u8 boot, const struct op *op)
+{
+	struct check_result cr;
+	u32 idx, len;
+	size_t slot, dlen = 0;
+	long known;
+	u64 hash;
+
+	explore_warn_canon(x, c->n);
+	explore_key(x, c, &hash);
+	explore_table_reserve(x);
+	slot = explore_find(x, hash, &known, &x->st->hash_collisions);
+	if (known >= 0)
+		return -1;
+	if (x->o->max_states && x->nr_states >= x->o->max_states) {
+		if (!x->st->stop)
+			x->st->stop = EXPLORE_STOP_MAX_STATES;
+		return -1;
+	}
+	len = ALIGN8(sim_heap_used());
+	if (parent != UINT32_MAX)
+		dlen = explore_encode(x, parent, boot, len);
+	idx = explore_append(x, slot, hash, len,
+			     parent != UINT32_MAX ? x->encoded : NULL, dlen,
+			     parent, depth, boot, op);
+	if (explore_owned(x, hash) && !x->o->no_check) {
 		cr.nr = 0;
 		check_state(&cr);
 		check_teardown(&cr, x->scratch);
-		record(x, &cr, idx, NULL, NULL);
-		if (cr.nr) {
-			/* do not explore beyond a broken state */
-			s->depth = UINT16_MAX;
-		}
+		explore_checked(x, idx, &cr);
 	}
 	return idx;
 }
 
-static void expand(struct xsearch *x, u32 idx)
+/* What expand() found: a worker of -j N sends it to the walk's owner. */
+static void note(struct xsearch *x, const struct check_result *cr, u32 idx,
+		 const struct op *op, const struct op_fault *fault)
+{
+	if (!x->par)
+		explore_record(x, cr, idx, op, fault);
+	else if (cr->nr)
+		par_record(x, cr, op, fault);
+}
+
+void explore_expand(struct xsearch *x, u32 idx)
 {
 	static struct op ops[4096];
 	struct canon *before = x->scratch_canon[0];
 	struct canon *after = x->scratch_canon[1];
 	struct xstate s = x->states[idx];
-	bool own = owned(x, s.hash);
+	bool own = explore_owned(x, s.hash);
 	unsigned int nops, i, k;
 	const void *img;
 
@@ -844,7 +869,7 @@ static void expand(struct xsearch *x, u32 idx)
 	nops = op_enumerate(ops, ARRAY_SIZE(ops));
 	x->st->expanded++;
 
-	for (i = 0; i < nops && !enough(x); i++) {
+	for (i = 0; i < nops && !explore_enough(x); i++) {
 		struct sim_settings set = sim_kernel()->settings;
 		struct check_result cr;
 		struct op_result res;
@@ -865,7 +890,7 @@ static void expand(struct xsearch *x, u32 idx)
 			check_state(&cr);
 			if (!res.oops)
 				check_teardown(&cr, x->scratch);
-			record(x, &cr, idx, &ops[i], NULL);
+			note(x, &cr, idx, &ops[i], NULL);
 		} else if (!res.oops && !(res.applicable && res.ret)) {
 			/*
 			 * A failed call that passed the atomicity check left
@@ -873,20 +898,23 @@ static void expand(struct xsearch *x, u32 idx)
 			 * that faults when read is an oops, not a new state.
 			 */
 			if (canon_state(after)) {
-				add_state(x, after, idx, s.depth + 1, s.boot,
-					  &ops[i]);
+				if (x->par)
+					par_successor(x, after, idx, &ops[i]);
+				else
+					add_state(x, after, idx, s.depth + 1,
+						  s.boot, &ops[i]);
 			} else if (!x->o->no_check) {
 				check_collect_shim(&cr, "(while reading the "
 						   "state)");
 				check_state(&cr);
-				record(x, &cr, idx, &ops[i], NULL);
+				note(x, &cr, idx, &ops[i], NULL);
 			}
 		}
 		if (!own || x->o->no_faults)
 			continue;
 		if (nfaults > SIM_MAX_FAULT_POINTS)
 			nfaults = SIM_MAX_FAULT_POINTS;
-		for (k = 1; k <= nfaults && !enough(x); k++) {
+		for (k = 1; k <= nfaults && !explore_enough(x); k++) {
 			struct op_fault fault = { .ordinal = k };
 			const struct sim_site *site;
 			struct site_cov *cov;
@@ -935,8 +963,33 @@ static void expand(struct xsearch *x, u32 idx)
 			if (cr.nr && site)
 				sim_site_name(site, fault.site,
 					      sizeof(fault.site));
-			record(x, &cr, idx, &ops[i], &fault);
+			note(x, &cr, idx, &ops[i], &fault);
 		}
+	}
+}
+
+/* A state the walk does not expand: broken, or at the depth bound. */
+bool explore_skip(const struct xsearch *x, u32 idx)
+{
+	u16 d = x->states[idx].depth;
+
+	return d == UINT16_MAX || (x->o->depth >= 0 && d >= x->o->depth);
+}
+
+/* Expand states from *head on, in order, until @end or a stop. */
+void explore_walk(struct xsearch *x, size_t *head, size_t end)
+{
+	while (*head < end && *head < x->nr_states && !explore_enough(x)) {
+		u32 idx = *head;
+
+		explore_check_bounds(x, *head);
+		if (explore_enough(x))
+			break;		/* idx not expanded: no closure */
+		(*head)++;
+		if (explore_skip(x, idx))
+			continue;
+		x->cur_depth = x->states[idx].depth;
+		explore_expand(x, idx);
 	}
 }
 
@@ -993,25 +1046,16 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 		add_state(&x, canon, UINT32_MAX, 0, b, NULL);
 	}
 
-	while (head < x.nr_states && !enough(&x)) {
-		u32 idx = head;
-
-		check_bounds(&x, head);
-		if (enough(&x))
-			break;		/* idx not expanded: no closure */
-		head++;
-		if (x.states[idx].depth == UINT16_MAX)
-			continue;
-		if (o->depth >= 0 && x.states[idx].depth >= o->depth)
-			continue;
-		x.cur_depth = x.states[idx].depth;
-		expand(&x, idx);
-	}
+	/* verify_restore (a test hook) keeps copies of this process's heap */
+	if (o->jobs > 1 && !o->verify_restore)
+		par_walk(&x, &head);
+	else
+		explore_walk(&x, &head, SIZE_MAX);
 	/*
 	 * A walk stopped by a bound or a signal is never a closure, even
 	 * when the stop came inside the last expansion.
 	 */
-	enough(&x);
+	explore_enough(&x);
 	if (st->stop >= EXPLORE_STOP_INTERRUPTED)
 		head = x.nr_states + 1;
 	st->closure = head == x.nr_states && o->depth < 0;
@@ -1031,6 +1075,10 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 		progress(&x, head > x.nr_states ? x.nr_states : head,
 			 st->secs, true);
 	if (!getrusage(RUSAGE_SELF, &ru))
+		st->peak_rss_kb = ru.ru_maxrss;
+	/* -j N: the largest worker, if larger (it shares most pages) */
+	if (o->jobs > 1 && !getrusage(RUSAGE_CHILDREN, &ru) &&
+	    ru.ru_maxrss > st->peak_rss_kb)
 		st->peak_rss_kb = ru.ru_maxrss;
 	if (o->verify_restore)
 		verify_restore(&x);

@@ -59,6 +59,13 @@ struct explore_opts {
 	 * image kept when it was added (0: no such check)
 	 */
 	unsigned long long verify_restore;
+	/*
+	 * Worker processes (0 or 1: none). The walk, its report and the
+	 * order findings are seen in are those of one process.
+	 */
+	unsigned int jobs;
+	/* tests: the smallest BFS level handed to workers (0: default) */
+	unsigned int par_min;
 };
 
 struct explore_finding {
@@ -89,6 +96,14 @@ struct explore_stats {
 	unsigned long long deltas_decoded; /* to restore states */
 	unsigned long long restore_checked; /* o->verify_restore: restores */
 	unsigned long long restore_errors;  /* ... that differed */
+	u64 order_digest;		/* of the states in the order found */
+	/*
+	 * -j N: levels given to workers; CPU seconds of the parent while
+	 * they ran (the merge), of the workers, and of the critical path:
+	 * the least the walk can take on min(N, CPUs) free cores.
+	 */
+	unsigned int par_levels;
+	double par_merge_cpu, par_worker_cpu, par_critical_cpu;
 };
 
 /* Returns 0, or -1 if the world cannot boot (message on stderr). */

@@ -65,6 +65,7 @@ static const struct cmd_opt explore_opts[] = {
 	{ .name = "stop-on", .key = K_STOP_ON, .arg = "KIND" },
 	{ .name = "no-faults", .key = K_NO_FAULTS },
 	{ .name = "no-check", .key = K_NO_CHECK },
+	{ .name = "jobs", .key = 'j', .arg = "N", .max = 256 },
 	{ .name = "json", .key = K_JSON, .flags = OPT_OR },
 	{ .name = "ktap", .key = K_KTAP },
 	{ .name = "out", .key = K_OUT, .arg = "DIR" },
@@ -185,7 +186,9 @@ static const struct cmd_help helps[] = {
 	  "1 findings, 2 bad input, 3 stopped early with no finding (not a\n"
 	  "closure), 4 out of memory. --no-check (benchmarks) runs every\n"
 	  "operation and fault but judges nothing: no verdict, so exit 3\n"
-	  "and \"checks\": false; not with --out or --ktap.", run_explore },
+	  "and \"checks\": false; not with --out or --ktap. -j N (--jobs,\n"
+	  "default: the CPUs): worker processes; the report is -j 1's.",
+	  run_explore },
 	{ "replay", "FILE|-", 1, 1, replay_opts,
 	  "Re-run a reproducer and print its trace (--state: the state\n"
 	  "after every step). Exit 0 when it shows its 'expect' line and\n"
@@ -943,6 +946,12 @@ static int run_explore(const struct cli *c)
 		case K_NO_CHECK:
 			o.no_check = true;
 			break;
+		case 'j':
+			if (!v->num)
+				return cli_error(c, "-j '%s': 1 to 256 jobs",
+						 v->arg);
+			o.jobs = v->num;
+			break;
 		case K_JSON:
 			json = true;
 			break;
@@ -964,6 +973,9 @@ static int run_explore(const struct cli *c)
 	if (o.no_check && (out || ktap))
 		return cli_error(c, "--no-check judges nothing: not with --out "
 				 "or --ktap");
+	if (!o.jobs)
+		o.jobs = sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
+			 sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	if (world_load(world, &spec, err, sizeof(err))) {
 		fprintf(stderr, "bindsim: %s\n", err);
 		return 2;
@@ -1074,6 +1086,12 @@ static int run_explore(const struct cli *c)
 		       "\"peak_rss_kb\": %ld, \"snapshot_bytes\": %zu, ",
 		       nr ? "\n " : "", st.secs, st.peak_rss_kb,
 		       st.snapshot_bytes);
+		if (o.jobs > 1)
+			printf("\"jobs\": %u, \"levels_forked\": %u, "
+			       "\"merge_cpu\": %.3f, \"workers_cpu\": %.3f, "
+			       "\"critical_cpu\": %.3f, ", o.jobs,
+			       st.par_levels, st.par_merge_cpu,
+			       st.par_worker_cpu, st.par_critical_cpu);
 		explore_json_memory(&st);
 	} else {
 		if (nr)

@@ -165,6 +165,8 @@ usage 2 "--shard 3/2" explore --shard 3/2 --depth 0
 usage 2 "--shard 1/0" explore --shard 1/0 --depth 0
 usage 2 "--shard without /" explore --shard 2 --depth 0
 usage 2 "--max-findings x" explore --max-findings x --depth 0
+usage 2 "-j 0" explore -j 0 --depth 0
+usage 2 "--jobs x" explore --jobs x --depth 0
 usage 2 "missing world file" explore --world "$tmp/none.world" --depth 0
 : >"$tmp/file"
 usage 2 "--out under a regular file" explore --depth 0 --out "$tmp/file/d"

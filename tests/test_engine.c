@@ -1215,6 +1215,112 @@ static void test_explore_hash_collisions(void **state)
 	assert_stats_equal(&cut, &full);
 }
 
+/* One walk with @jobs worker processes, every level handed to them. */
+static void explore_jobs(struct explore_opts *o, unsigned int jobs,
+			 struct explore_stats *st,
+			 struct explore_finding **fs, unsigned int *nr)
+{
+	o->jobs = jobs;
+	o->par_min = 1;
+	assert_int_equal(explore(o, st, fs, nr), 0);
+}
+
+static void assert_walks_equal(const struct explore_stats *a,
+			       const struct explore_finding *fa,
+			       unsigned int na, const struct explore_stats *b,
+			       const struct explore_finding *fb,
+			       unsigned int nb)
+{
+	unsigned int i, k;
+
+	assert_stats_equal(a, b);
+	assert_int_equal(a->hash_collisions, b->hash_collisions);
+	assert_int_equal(a->stop, b->stop);
+	/* the same states, numbered and parented alike */
+	assert_int_equal(a->order_digest, b->order_digest);
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_string_equal(fa[i].f.sig, fb[i].f.sig);
+		assert_string_equal(fa[i].f.msg, fb[i].f.msg);
+		assert_int_equal(fa[i].count, fb[i].count);
+		assert_int_equal(fa[i].repro.boot, fb[i].repro.boot);
+		assert_int_equal(fa[i].repro.nr_steps, fb[i].repro.nr_steps);
+		for (k = 0; k < fa[i].repro.nr_steps; k++)
+			assert_memory_equal(&fa[i].repro.steps[k],
+					    &fb[i].repro.steps[k],
+					    sizeof(fa[i].repro.steps[k]));
+	}
+}
+
+static void free_findings(struct explore_finding *fs, unsigned int nr)
+{
+	while (nr)
+		repro_free(&fs[--nr].repro);
+	free(fs);
+}
+
+/* -j 1 against -j 2 on @o; returns why the walk stopped. */
+static enum explore_stop assert_jobs_same(struct explore_opts *o)
+{
+	struct explore_finding *f1 = NULL, *f2 = NULL;
+	unsigned int n1 = 0, n2 = 0;
+	struct explore_stats s1, s2;
+
+	explore_jobs(o, 1, &s1, &f1, &n1);
+	explore_jobs(o, 2, &s2, &f2, &n2);
+	assert_walks_equal(&s1, f1, n1, &s2, f2, n2);
+	free_findings(f2, n2);
+	free_findings(f1, n1);
+	return s2.stop;
+}
+
+/*
+ * -j N: worker processes expand each level, the parent merges what they
+ * found in the serial order. The walk is -j 1's: the same states in the
+ * same order (hash collisions too, with the hash cut to 10 bits), the
+ * same findings first seen in the same order with the same reproducers,
+ * and the same partial result when a bound stops it inside a level.
+ */
+static void test_explore_jobs(void **state)
+{
+	struct explore_opts o = { .world_name = "test", .depth = -1,
+				  .nr_shards = 1, .stop_kind = -1 };
+	struct explore_finding *f1 = NULL, *fj = NULL;
+	struct explore_stats s1, sj;
+	unsigned int n1 = 0, nj = 0, jobs;
+	struct world_spec spec;
+
+	(void)state;
+	load_vfio(&spec);
+	o.spec = &spec;
+	o.hash_bits = 10;
+	explore_jobs(&o, 1, &s1, &f1, &n1);
+	assert_true(s1.hash_collisions > 0);
+	for (jobs = 2; jobs <= 3; jobs++) {
+		explore_jobs(&o, jobs, &sj, &fj, &nj);
+		assert_true(sj.par_levels > 0);
+		assert_walks_equal(&s1, f1, n1, &sj, fj, nj);
+		free_findings(fj, nj);
+	}
+	free_findings(f1, n1);
+
+	/* the reference model's findings on the default world */
+	o.spec = &default_spec;
+	o.hash_bits = 0;
+	o.depth = 5;
+	explore_jobs(&o, 1, &s1, &f1, &n1);
+	assert_true(n1 >= 2);
+	free_findings(f1, n1);
+	assert_int_equal(assert_jobs_same(&o), EXPLORE_NOT_STOPPED);
+
+	/* stopped inside a level the workers expanded */
+	o.max_findings = 1;
+	assert_int_equal(assert_jobs_same(&o), EXPLORE_STOP_FINDINGS);
+	o.max_findings = 0;
+	o.max_states = 1000;
+	assert_int_equal(assert_jobs_same(&o), EXPLORE_STOP_MAX_STATES);
+}
+
 /*
  * State storage: every state is a delta against its parent (or, past
  * chain_max deltas, a keyframe against its boot state). Restoring any state,
@@ -1404,6 +1510,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_explore_max_states,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_explore_jobs, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_explore_first_sight_interrupt, setup, teardown),
 	};
