@@ -10,17 +10,28 @@
 #include "world.h"
 
 enum op_kind {
-	OP_BIND,		/* bind DEV CTX        (the device's driver) */
-	OP_UNBIND,		/* unbind DEV          (detach all, unbind) */
-	/* attach DEV PASID ID (VFIO_DEVICE_ATTACH_IOMMUFD_PT) */
+	/*
+	 * Device operations. A VFIO device's go through VFIO's discipline;
+	 * a driver=kernel device's call the exported iommufd API directly on
+	 * one of its driver's handles, named DEV.SLOT (DEV alone: slot 0).
+	 */
+	OP_BIND,		/* bind DEV CTX        (kernel: the next free slot) */
+	OP_UNBIND,		/* unbind DEV[.S]      (VFIO: detach all, unbind) */
+	/* attach DEV[.S] PASID ID (VFIO_DEVICE_ATTACH_IOMMUFD_PT) */
 	OP_ATTACH,
-	OP_DETACH,		/* detach DEV PASID */
+	OP_DETACH,		/* detach DEV[.S] PASID */
 	OP_HWPT_ALLOC,		/* hwpt-alloc CTX DEVID PTID [pasid] */
 	OP_DESTROY,		/* destroy CTX ID      (IOMMU_DESTROY) */
 	OP_CLOSE,		/* close CTX           (close the iommufd) */
 	OP_VFIO_REGISTER,	/* vfio-register DEV */
 	OP_VFIO_UNREGISTER,	/* vfio-unregister DEV */
 	OP_SET,			/* set PARAM 0|1       (module parameter) */
+	/*
+	 * In-kernel callers (byte form: appended after OP_SET, so committed
+	 * fuzz inputs keep their meaning).
+	 */
+	/* replace DEV[.S] PASID ID (iommufd_device_replace(); kernel only) */
+	OP_REPLACE,
 	/*
 	 * Reproducer-only operations (text form): the explorer and the fuzzer
 	 * byte form do not use them (yet), so their vocabulary and every
@@ -33,7 +44,7 @@ enum op_kind {
 };
 
 /* The operations of the byte form and of the explorer */
-#define OP_NR_BYTES (OP_SET + 1)
+#define OP_NR_BYTES (OP_REPLACE + 1)
 
 enum op_param {
 	PARAM_ALLOW_UNSAFE_INTERRUPTS,
@@ -50,6 +61,7 @@ struct op {
 	u8 flags;		/* hwpt-alloc: 1 = IOMMU_HWPT_ALLOC_PASID */
 	u8 param;		/* set */
 	u8 value;		/* set */
+	u8 slot;		/* a kernel driver's handle (not bind) */
 	u32 id;			/* attach PT, destroy ID, hwpt-alloc DEVID */
 	u32 id2;		/* hwpt-alloc PTID, ioas-map IOVA */
 	u32 len;		/* ioas-map LENGTH */
@@ -94,7 +106,20 @@ struct op_result {
 	/* unbind: the device's context (index, -1: none) and id before */
 	int pre_ctx;
 	u32 pre_id;
+	int slot;		/* kernel bind: the handle slot it filled */
+	/*
+	 * The call broke the in-kernel caller's contract (unbind while
+	 * attached, detach of a pasid it did not attach): what the kernel
+	 * does next is the caller's bug, judged as one "caller" finding.
+	 */
+	const char *caller;
 };
+
+/*
+ * Would @op break an in-kernel caller's contract in the current state?
+ * The contract it breaks ("unbind:attached", ...), or NULL.
+ */
+const char *op_caller_breach(const struct op *op);
 
 /*
  * Run one operation as one system call: fault selection from @fault,
