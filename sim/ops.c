@@ -473,8 +473,10 @@ const char *op_caller_breach(const struct op *op)
 		return NULL;
 	switch (op->kind) {
 	case OP_UNBIND:
-		/* iommufd_device_attach(): "catches caller bugs attempting
-		 * to destroy a device with an attachment" */
+		/*
+		 * iommufd_device_attach(): "catches caller bugs attempting
+		 * to destroy a device with an attachment"
+		 */
 		for (p = 0; p < spec->nr_pasids; p++)
 			if (idev_attached(idev, p))
 				return "unbind:attached";
@@ -825,9 +827,8 @@ static int op_dispatch(const struct op *op, struct op_result *res)
 static void op_pre(const struct op *op, struct op_result *res)
 {
 	struct world *w = world_get();
-	unsigned int i;
-
 	struct w_handle h;
+	unsigned int i;
 
 	res->pre_ctx = -1;
 	res->slot = -1;
