@@ -91,6 +91,7 @@ explore_all() {
 	explore "$1" replace "$2" --world worlds/replace.world --closure
 	explore "$1" group "$2" --world worlds/group.world --closure
 	explore "$1" ioas "$2" --world worlds/ioas.world --closure
+	explore "$1" kernel "$2" --world worlds/kernel.world --closure
 	explore "$1" large "$2" --world worlds/large.world --depth "$LARGE_DEPTH"
 	"$2" sites >"$1/sites.txt" || die "$2 sites failed"
 }

@@ -36,6 +36,7 @@ static const char *const kind_names[SIM_F_NR] = {
 	[SIM_F_RESERVED] = "reserved",
 	[SIM_F_POSTCOND] = "postcond",
 	[SIM_F_RULE] = "rule",
+	[SIM_F_CALLER] = "caller",
 };
 
 /* Records a finding; returns it, or NULL if it was dropped. */

@@ -362,6 +362,42 @@ static void canon_object(struct canon *c, const struct world *w,
 	}
 }
 
+/*
+ * An in-kernel driver's handles: for each slot K, handleK.bound (the
+ * context, "none": free), handleK.devid, and handleK.attached, the pasids
+ * its idev is in the kernel's attach records at (bit per pasid).
+ */
+static void canon_handles(struct canon *c, const struct world *w,
+			  unsigned int d)
+{
+	static const char *const lab[W_MAX_HANDLES][3] = {
+		{ " handle0.bound", " handle0.devid", " handle0.attached" },
+		{ " handle1.bound", " handle1.devid", " handle1.attached" },
+	};
+	unsigned int k;
+	u32 p;
+
+	for (k = 0; k < W_MAX_HANDLES; k++) {
+		const struct w_handle *h = &w->kh[d][k];
+		u32 mask = 0;
+
+		cputn(c, lab[k][0], ctx_index(w, h->ictx) + 1,
+		      ctx_name(w, ctx_index(w, h->ictx)));
+		cput(c, lab[k][1], h->devid);
+		for (p = 0; h->idev && h->idev->igroup &&
+		     p < w->spec->nr_pasids; p++) {
+			struct iommufd_attach *a = sim_xa_raw(
+				&h->idev->igroup->pasid_attach, p);
+
+			if (a && a != XA_ZERO_ENTRY &&
+			    sim_xa_raw(&a->device_array, h->idev->obj.id) ==
+			    h->idev)
+				mask |= 1u << p;
+		}
+		cput(c, lab[k][2], mask);
+	}
+}
+
 static void canon_read(struct canon *c)
 {
 	const struct world *w = world_get();
@@ -402,6 +438,13 @@ static void canon_read(struct canon *c)
 		const struct device *dev = w->devs[i];
 
 		ctext(c, "device %s\n", spec->devs[i].name);
+		if (spec->devs[i].driver == W_DRV_KERNEL) {
+			canon_handles(c, w, i);
+			cput(c, " group", !dev->iommu_group ? 0 :
+			     (spec->devs[i].group >= 0 ?
+			      spec->devs[i].group + 1 : 99));
+			continue;
+		}
 		cput(c, " registered", v->registered | v->noiommu << 1);
 		cputn(c, " bound", ctx_index(w, v->iommufd_ictx) + 1,
 		      ctx_name(w, ctx_index(w, v->iommufd_ictx)));
@@ -595,6 +638,11 @@ void check_title(const struct bfinding *f, char *buf, size_t len)
 	const char *colon = strchr(f->sig, ' ');
 
 	snprintf(func, sizeof(func), "%.95s", colon ? colon + 1 : f->sig);
+	/* the caller's bug, not the kernel's: no kernel report either */
+	if (f->kind == SIM_F_CALLER) {
+		snprintf(buf, len, "bindsim: caller contract: %s", func);
+		return;
+	}
 	/* a site without "func:what" (an id, a group) has no kernel report */
 	if (!strchr(func, ':')) {
 		snprintf(buf, len, "bindsim: %s", f->sig);
@@ -778,23 +826,30 @@ static struct iommu_group *dev_owned_group(const struct device *dev)
 static bool group_bound(struct world *w, struct iommu_group *group,
 			struct iommufd_ctx *ictx)
 {
-	unsigned int d;
+	unsigned int d, k;
 
 	for (d = 0; d < w->spec->nr_devs; d++)
-		if (w->vdev[d].iommufd_device &&
-		    dev_owned_group(w->devs[d]) == group &&
-		    (!ictx || w->vdev[d].iommufd_ictx == ictx))
-			return true;
+		for (k = 0; k < world_nr_slots(w->spec, d); k++) {
+			struct w_handle h = world_binding(w, d, k);
+
+			if (h.idev && dev_owned_group(w->devs[d]) == group &&
+			    (!ictx || h.ictx == ictx))
+				return true;
+		}
 	return false;
 }
 
 static bool ctx_has_bound(struct world *w, struct iommufd_ctx *ictx)
 {
-	unsigned int d;
+	unsigned int d, k;
 
 	for (d = 0; d < w->spec->nr_devs; d++)
-		if (w->vdev[d].iommufd_device && w->vdev[d].iommufd_ictx == ictx)
-			return true;
+		for (k = 0; k < world_nr_slots(w->spec, d); k++) {
+			struct w_handle h = world_binding(w, d, k);
+
+			if (h.idev && h.ictx == ictx)
+				return true;
+		}
 	return false;
 }
 
@@ -851,14 +906,16 @@ static void post_bind(struct check_result *out, struct world *w,
 		      const struct op *op, const struct op_result *res)
 {
 	const char *opname = "bind";
-	struct vfio_device *v = &w->vdev[op->dev];
+	/* a kernel driver's bind: the handle slot it filled */
+	struct w_handle h = world_binding(w, op->dev,
+					  res->slot > 0 ? res->slot : 0);
 	struct iommufd_ctx *ictx = w->ctx[op->ctx];
 	struct device *dev = w->devs[op->dev];
-	struct iommufd_device *idev = v->iommufd_device;
+	struct iommufd_device *idev = h.idev;
 	struct iommu_group *g = dev_owned_group(dev);
 	struct iommufd_group *ig;
 
-	if (!idev || v->iommufd_ictx != ictx || v->devid != res->out_id) {
+	if (!idev || h.ictx != ictx || h.devid != res->out_id) {
 		POST("bound", "device %s is not bound to %s as id %u",
 		     dev->name, w->spec->ctxs[op->ctx].name, res->out_id);
 		return;
@@ -894,8 +951,8 @@ static void post_bind(struct check_result *out, struct world *w,
 static void post_attach(struct check_result *out, struct world *w,
 			const struct op *op, const struct op_result *res)
 {
-	const char *opname = "attach";
-	struct iommufd_device *idev = w->vdev[op->dev].iommufd_device;
+	const char *opname = op_kind_name(op->kind);
+	struct iommufd_device *idev = world_binding(w, op->dev, op->slot).idev;
 	struct iommufd_ctx *ictx = idev->ictx;
 	struct iommufd_attach *a = igroup_attach(idev->igroup, op->pasid);
 	struct iommufd_object *target = ctx_obj(ictx, op->id);
@@ -936,7 +993,7 @@ static void post_detach(struct check_result *out, struct world *w,
 			const struct op *op, const struct op_result *res)
 {
 	const char *opname = "detach";
-	struct iommufd_device *idev = w->vdev[op->dev].iommufd_device;
+	struct iommufd_device *idev = world_binding(w, op->dev, op->slot).idev;
 	struct iommufd_attach *a = igroup_attach(idev->igroup, op->pasid);
 
 	(void)res;
@@ -991,16 +1048,17 @@ static void post_unbind(struct check_result *out, struct world *w,
 {
 	const char *opname = "unbind";
 	struct vfio_device *v = &w->vdev[op->dev];
+	struct w_handle h = world_binding(w, op->dev, op->slot);
 	struct device *dev = w->devs[op->dev];
 	struct iommu_group *g = dev_owned_group(dev);
 	struct iommufd_ctx *ictx;
 	unsigned int p;
 
+	/* a kernel driver's vdev is unused: its attached[] stay false */
 	for (p = 0; p < VFIO_MAX_PASIDS; p++)
 		if (v->attached[p])
 			break;
-	if (v->iommufd_device || v->iommufd_ictx || v->devid ||
-	    p < VFIO_MAX_PASIDS) {
+	if (h.idev || h.ictx || h.devid || p < VFIO_MAX_PASIDS) {
 		POST("unbound", "device %s is still bound or attached",
 		     dev->name);
 		return;
@@ -1030,7 +1088,7 @@ static void post_close(struct check_result *out, struct world *w,
 {
 	const char *opname = "close";
 	struct iommufd_ctx *ictx = w->alive[op->ctx];
-	unsigned int d, c;
+	unsigned int d, c, k;
 
 	(void)res;
 	if (w->ctx[op->ctx])
@@ -1039,17 +1097,19 @@ static void post_close(struct check_result *out, struct world *w,
 	if (ictx && !ctx_has_bound(w, ictx))
 		POST("released", "context %s is not released with nothing "
 		     "bound", w->spec->ctxs[op->ctx].name);
-	for (d = 0; d < w->spec->nr_devs; d++) {
-		if (!w->vdev[d].iommufd_device)
-			continue;
-		for (c = 0; c < w->spec->nr_ctxs; c++)
-			if (w->alive[c] &&
-			    w->alive[c] == w->vdev[d].iommufd_ictx)
-				break;
-		if (c == w->spec->nr_ctxs)
-			POST("bound", "device %s is bound to a released "
-			     "context", w->devs[d]->name);
-	}
+	for (d = 0; d < w->spec->nr_devs; d++)
+		for (k = 0; k < world_nr_slots(w->spec, d); k++) {
+			struct w_handle h = world_binding(w, d, k);
+
+			if (!h.idev)
+				continue;
+			for (c = 0; c < w->spec->nr_ctxs; c++)
+				if (w->alive[c] && w->alive[c] == h.ictx)
+					break;
+			if (c == w->spec->nr_ctxs)
+				POST("bound", "device %s is bound to a "
+				     "released context", w->devs[d]->name);
+		}
 }
 
 /* destroy: the id is free, or a tombstone (IOMMU_DESTROY's contract) */
@@ -1202,6 +1262,7 @@ static void (*const post_ops[OP_NR])(struct check_result *out,
 	[OP_BIND] = post_bind,
 	[OP_UNBIND] = post_unbind,
 	[OP_ATTACH] = post_attach,
+	[OP_REPLACE] = post_attach,
 	[OP_DETACH] = post_detach,
 	[OP_HWPT_ALLOC] = post_hwpt_alloc,
 	[OP_DESTROY] = post_destroy,
@@ -1254,6 +1315,28 @@ static bool failure_is_atomic(const struct op *op, const struct op_result *res)
 	return !(op->kind == OP_IOAS_UNMAP && res->ret == -EFAULT);
 }
 
+/*
+ * A call that broke the in-kernel caller's contract: whatever the kernel
+ * did next (a WARN, a reference it cannot drop) is the caller's bug, so
+ * the transition has one finding, of kind caller, naming the first thing
+ * the kernel reported.
+ */
+static void caller_finding(const struct op *op, const struct op_result *res,
+			   struct check_result *out)
+{
+	static struct check_result kernel;
+	struct world *w = world_get();
+	char text[OP_TEXT];
+
+	kernel.nr = 0;
+	check_collect_shim(&kernel, NULL);
+	op_format(w->spec, op, NULL, text, sizeof(text));
+	check_add(out, SIM_F_CALLER, res->caller, "caller contract",
+		  "'%s' breaks the in-kernel caller's contract%s%s%s",
+		  text, kernel.nr ? " (the kernel: " : "",
+		  kernel.nr ? kernel.f[0].sig : "", kernel.nr ? ")" : "");
+}
+
 void check_transition(const struct op *op, const struct op_result *res,
 		      const struct sim_settings *set,
 		      struct canon *before, struct check_result *out)
@@ -1262,6 +1345,10 @@ void check_transition(const struct op *op, const struct op_result *res,
 	const char *opname = op_kind_name(op->kind);
 
 
+	if (res->caller) {
+		caller_finding(op, res, out);
+		return;
+	}
 	check_collect_shim(out, NULL);
 	if (res->oops)
 		return;
@@ -1494,30 +1581,34 @@ static void check_ctx(struct check_result *out, struct world *w,
 static void check_groups(struct check_result *out, struct world *w)
 {
 	const struct world_spec *spec = w->spec;
-	unsigned int g, d;
+	unsigned int g, d, k;
 
 	for (g = 0; g < spec->nr_groups; g++) {
 		struct iommu_group *grp = w->groups[g];
 		struct iommufd_ctx *owner_ctx = NULL;
 		unsigned int bound = 0;
 
-		for (d = 0; d < spec->nr_devs; d++) {
-			struct vfio_device *v = &w->vdev[d];
+		/* each binding claimed DMA ownership once (owner_cnt) */
+		for (d = 0; d < spec->nr_devs; d++)
+			for (k = 0; k < world_nr_slots(spec, d); k++) {
+				struct w_handle h = world_binding(w, d, k);
 
-			if (w->devs[d]->iommu_group != grp ||
-			    !v->iommufd_device || !w->devs[d]->iommu)
-				continue;
-			bound++;
-			if (owner_ctx && owner_ctx != v->iommufd_ictx)
-				check_add(out, SIM_F_OWNERSHIP, "group:shared",
-					  "state", "group %s has devices bound "
-					  "to two contexts", spec->groups[g]);
-			owner_ctx = v->iommufd_ictx;
-		}
+				if (w->devs[d]->iommu_group != grp ||
+				    !h.idev || !w->devs[d]->iommu)
+					continue;
+				bound++;
+				if (owner_ctx && owner_ctx != h.ictx)
+					check_add(out, SIM_F_OWNERSHIP,
+						  "group:shared", "state",
+						  "group %s has devices bound "
+						  "to two contexts",
+						  spec->groups[g]);
+				owner_ctx = h.ictx;
+			}
 		if (bound && (grp->owner != owner_ctx ||
 			      grp->owner_cnt != bound))
 			check_add(out, SIM_F_OWNERSHIP, "group:owner", "state",
-				  "group %s: %u bound devices but owner %s "
+				  "group %s: %u bindings but owner %s "
 				  "count %u", spec->groups[g], bound,
 				  grp->owner == owner_ctx ? "ok" : "wrong",
 				  grp->owner_cnt);
@@ -1804,6 +1895,37 @@ void check_state(struct check_result *out)
 
 /* ------------------------------------------------------------- teardown */
 
+/*
+ * A kernel driver going away keeps its contract: on each handle, detach
+ * every pasid it is attached at, then unbind. True on an oops.
+ */
+static bool teardown_handles(struct world *w, unsigned int d,
+			     struct op_result *res)
+{
+	unsigned int k;
+	u32 p;
+
+	for (k = 0; k < W_MAX_HANDLES; k++) {
+		struct op op = { .kind = OP_DETACH, .dev = d, .slot = k };
+
+		if (!w->kh[d][k].idev)
+			continue;
+		for (p = 0; p < w->spec->nr_pasids; p++) {
+			op.pasid = p;
+			if (op_caller_breach(&op))
+				continue;
+			op_run(&op, NULL, res);
+			if (res->oops)
+				return true;
+		}
+		op = (struct op){ .kind = OP_UNBIND, .dev = d, .slot = k };
+		op_run(&op, NULL, res);
+		if (res->oops)
+			return true;
+	}
+	return false;
+}
+
 void check_teardown(struct check_result *out, void *scratch)
 {
 	struct world *w = world_get();
@@ -1817,6 +1939,11 @@ void check_teardown(struct check_result *out, void *scratch)
 	sim_heap_save(scratch);
 	sim_clear_findings();
 	for (i = 0; i < spec->nr_devs; i++) {
+		if (spec->devs[i].driver == W_DRV_KERNEL) {
+			if (teardown_handles(w, i, &res))
+				goto out;
+			continue;
+		}
 		if (!w->vdev[i].iommufd_device)
 			continue;
 		op = (struct op){ .kind = OP_UNBIND, .dev = i };

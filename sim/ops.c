@@ -25,6 +25,7 @@ static const char *const op_names[OP_NR] = {
 	[OP_VFIO_REGISTER] = "vfio-register",
 	[OP_VFIO_UNREGISTER] = "vfio-unregister",
 	[OP_SET] = "set",
+	[OP_REPLACE] = "replace",
 	[OP_IOAS_ALLOC] = "ioas-alloc",
 	[OP_IOAS_MAP] = "ioas-map",
 	[OP_IOAS_UNMAP] = "ioas-unmap",
@@ -52,6 +53,7 @@ static const char *const op_args[OP_NR] = {
 	[OP_VFIO_REGISTER] = "D",
 	[OP_VFIO_UNREGISTER] = "D",
 	[OP_SET] = "KV",
+	[OP_REPLACE] = "DPI",
 	[OP_IOAS_ALLOC] = "C",
 	[OP_IOAS_MAP] = "CIAL",
 	[OP_IOAS_UNMAP] = "CIAL",	/* or CTX IOAS all */
@@ -134,6 +136,39 @@ static int parse_fault(const char *s, struct op_fault *fault, char *err,
 	return 0;
 }
 
+/*
+ * DEV, or DEV.SLOT: a driver=kernel device's handle (DEV alone: slot 0).
+ * A bind takes the next free slot, so it names none.
+ */
+static int parse_dev(const struct world_spec *spec, unsigned int kind,
+		     const char *a, struct op *op, char *err, size_t errlen)
+{
+	char name[W_NAME + 8];
+	char *dot;
+	int idx;
+	u32 v;
+
+	snprintf(name, sizeof(name), "%s", a);
+	dot = strchr(name, '.');
+	if (dot)
+		*dot = 0;
+	idx = world_dev_index(spec, name);
+	if (idx < 0)
+		return perr(err, errlen, "unknown device '%s'", a);
+	op->dev = idx;
+	if (!dot)
+		return 0;
+	if (spec->devs[idx].driver != W_DRV_KERNEL || kind == OP_BIND)
+		return perr(err, errlen, "'%s': only a driver=kernel device's "
+			    "unbind, attach, replace or detach names a handle "
+			    "(DEV.SLOT)", a);
+	if (parse_u32(dot + 1, &v) || v >= W_MAX_HANDLES)
+		return perr(err, errlen, "'%s': handle slot out of range "
+			    "(0 or 1)", a);
+	op->slot = v;
+	return 0;
+}
+
 int op_parse(const struct world_spec *spec, const char *text, struct op *op,
 	     struct op_fault *fault, char *err, size_t errlen)
 {
@@ -182,11 +217,8 @@ int op_parse(const struct world_spec *spec, const char *text, struct op *op,
 		}
 		switch (shape[i]) {
 		case 'D':
-			idx = world_dev_index(spec, a);
-			if (idx < 0)
-				return perr(err, errlen, "unknown device '%s'",
-					    a);
-			op->dev = idx;
+			if (parse_dev(spec, kind, a, op, err, errlen))
+				return -1;
 			break;
 		case 'C':
 			idx = world_ctx_index(spec, a);
@@ -258,12 +290,18 @@ args_done:
 void op_format(const struct world_spec *spec, const struct op *op,
 	       const struct op_fault *fault, char *buf, size_t len)
 {
-	const char *dev = op->dev < spec->nr_devs ? spec->devs[op->dev].name :
-						   "?";
+	const char *name = op->dev < spec->nr_devs ?
+			   spec->devs[op->dev].name : "?";
 	const char *ctx = op->ctx < spec->nr_ctxs ? spec->ctxs[op->ctx].name :
 						   "?";
+	char dev[W_NAME + 8];
 	size_t n;
 
+	/* a kernel driver's handle: DEV.SLOT, slot 0 as plain DEV */
+	if (op->slot && op->kind != OP_BIND)
+		snprintf(dev, sizeof(dev), "%s.%u", name, op->slot);
+	else
+		snprintf(dev, sizeof(dev), "%s", name);
 	switch (op->kind) {
 	case OP_BIND:
 		n = snprintf(buf, len, "bind %s %s", dev, ctx);
@@ -274,8 +312,9 @@ void op_format(const struct world_spec *spec, const struct op *op,
 		n = snprintf(buf, len, "%s %s", op_names[op->kind], dev);
 		break;
 	case OP_ATTACH:
-		n = snprintf(buf, len, "attach %s %u %u", dev, op->pasid,
-			     op->id);
+	case OP_REPLACE:
+		n = snprintf(buf, len, "%s %s %u %u", op_names[op->kind], dev,
+			     op->pasid, op->id);
 		break;
 	case OP_DETACH:
 		n = snprintf(buf, len, "detach %s %u", dev, op->pasid);
@@ -340,10 +379,13 @@ void op_decode_bytes(const struct world_spec *spec, const u8 *b,
 	/* ids 0..id_max+1: every slot, and one past the limit */
 	op->id = b[2] % (spec->id_max + 2);
 	op->id2 = b[3] % (spec->id_max + 2);
-	if (op->kind == OP_ATTACH)
+	if (op->kind == OP_ATTACH || op->kind == OP_REPLACE)
 		op->id = b[3] % (spec->id_max + 2);
 	/* low bits: the fault ordinal to fail, 0 = none */
 	fault->ordinal = b[4] % 16;
+	/* bit 4: a kernel driver's handle (bind takes the next free one) */
+	if (spec->devs[op->dev].driver == W_DRV_KERNEL && op->kind != OP_BIND)
+		op->slot = (b[4] >> 4) & 1;
 }
 
 void op_encode_bytes(const struct op *op, const struct op_fault *fault,
@@ -369,8 +411,9 @@ void op_encode_bytes(const struct op *op, const struct op_fault *fault,
 	}
 	if (op->kind != OP_BIND)
 		b[2] = op->id;
-	b[3] = op->kind == OP_ATTACH ? op->id : op->id2;
-	b[4] = fault ? fault->ordinal : 0;
+	b[3] = op->kind == OP_ATTACH || op->kind == OP_REPLACE ? op->id :
+								 op->id2;
+	b[4] = (fault ? fault->ordinal : 0) | (op->slot & 1) << 4;
 }
 
 /*
@@ -467,6 +510,53 @@ static u32 wrong_id(struct iommufd_ctx *ictx, u32 id_max, int type)
 			return id;
 	}
 	return id_max + 1;
+}
+
+/* Is @idev in its igroup's attach record at @pasid (the kernel's own)? */
+static bool idev_attached(struct iommufd_device *idev, u32 pasid)
+{
+	struct iommufd_attach *a;
+
+	if (!idev->igroup)
+		return false;
+	a = sim_xa_raw(&idev->igroup->pasid_attach, pasid);
+	return a && a != XA_ZERO_ENTRY &&
+	       sim_xa_raw(&a->device_array, idev->obj.id) == idev;
+}
+
+const char *op_caller_breach(const struct op *op)
+{
+	struct world *w = world_get();
+	const struct world_spec *spec = w->spec;
+	struct iommufd_device *idev;
+	u32 p;
+
+	if (op->dev >= spec->nr_devs ||
+	    spec->devs[op->dev].driver != W_DRV_KERNEL ||
+	    op->slot >= W_MAX_HANDLES)
+		return NULL;
+	idev = w->kh[op->dev][op->slot].idev;
+	if (!idev)
+		return NULL;
+	switch (op->kind) {
+	case OP_UNBIND:
+		/*
+		 * iommufd_device_attach(): "catches caller bugs attempting
+		 * to destroy a device with an attachment"
+		 */
+		for (p = 0; p < spec->nr_pasids; p++)
+			if (idev_attached(idev, p))
+				return "unbind:attached";
+		return NULL;
+	case OP_DETACH:
+		/* iommufd_device_detach() undoes iommufd_device_attach() */
+		if (op->pasid < spec->nr_pasids &&
+		    !idev_attached(idev, op->pasid))
+			return "detach:unattached";
+		return NULL;
+	default:
+		return NULL;
+	}
 }
 
 #define ADD(...)							\
@@ -595,6 +685,56 @@ static unsigned int enumerate_ioas_ops(const struct world_spec *spec,
 }
 
 /*
+ * A driver=kernel device: bind while its driver has a free handle slot; on
+ * each handle, attach and replace at every pasid and id, attached or not
+ * (the kernel refuses a second attach, and a replace of nothing), detach
+ * where it is attached, unbind once it is attached nowhere.
+ * Contract breaches are not enumerated: every state past one is the
+ * caller's bug; reproducers and tests show the breach itself.
+ */
+static unsigned int enumerate_kernel(struct world *w, unsigned int d,
+				     struct op *ops, unsigned int n,
+				     unsigned int max)
+{
+	const struct world_spec *spec = w->spec;
+	bool free_slot = false;
+	unsigned int k, c, p, i, nids;
+	u32 ids[70];
+
+	for (k = 0; k < W_MAX_HANDLES; k++) {
+		struct w_handle *h = &w->kh[d][k];
+		bool attached = false;
+
+		if (!h->idev) {
+			free_slot = true;
+			continue;
+		}
+		nids = ctx_ids(h->ictx, spec->id_max, ids, 0, false);
+		for (p = 0; p < spec->nr_pasids; p++) {
+			for (i = 0; i < nids; i++) {
+				ADD(.kind = OP_ATTACH, .dev = d, .slot = k,
+				    .pasid = p, .id = ids[i]);
+				ADD(.kind = OP_REPLACE, .dev = d, .slot = k,
+				    .pasid = p, .id = ids[i]);
+			}
+			if (idev_attached(h->idev, p)) {
+				attached = true;
+				ADD(.kind = OP_DETACH, .dev = d, .slot = k,
+				    .pasid = p);
+			}
+		}
+		if (!attached)
+			ADD(.kind = OP_UNBIND, .dev = d, .slot = k);
+	}
+	if (!free_slot)
+		return n;
+	for (c = 0; c < spec->nr_ctxs; c++)
+		if (w->ctx[c] && (spec->devs[d].ctx_mask & (1u << c)))
+			ADD(.kind = OP_BIND, .dev = d, .ctx = c);
+	return n;
+}
+
+/*
  * Argument classes: ids range over every id that is present in the context
  * (of the right type where the operation needs one) plus one absent or
  * wrong-typed id; the model treats every absent id alike. Operations the
@@ -611,6 +751,10 @@ unsigned int op_enumerate(struct op *ops, unsigned int max)
 	for (d = 0; d < spec->nr_devs; d++) {
 		struct vfio_device *vdev = &w->vdev[d];
 
+		if (spec->devs[d].driver == W_DRV_KERNEL) {
+			n = enumerate_kernel(w, d, ops, n, max);
+			continue;
+		}
 		if (!vdev->iommufd_device) {
 			for (c = 0; c < spec->nr_ctxs; c++)
 				if (w->ctx[c] &&
@@ -632,8 +776,6 @@ unsigned int op_enumerate(struct op *ops, unsigned int max)
 					    .pasid = p);
 			}
 		}
-		if (spec->devs[d].driver != W_DRV_VFIO)
-			continue;
 		if (!vdev->registered)
 			ADD(.kind = OP_VFIO_REGISTER, .dev = d);
 		else if (!vdev->iommufd_device)
@@ -683,6 +825,74 @@ static struct vfio_device *bound_vdev(struct world *w, const struct op *op)
 	return &w->vdev[op->dev];
 }
 
+/*
+ * A driver=kernel device's operation: the exported iommufd API, called
+ * directly on one of its driver's handles, under the in-kernel contract.
+ */
+static int kernel_dispatch(struct world *w, const struct op *op,
+			   struct op_result *res)
+{
+	const struct world_spec *spec = w->spec;
+	struct iommufd_device *idev;
+	struct iommufd_ctx *ictx;
+	struct w_handle *h;
+	unsigned int k;
+	u32 id;
+	int rc;
+
+	if (op->kind == OP_BIND) {
+		if (op->ctx >= spec->nr_ctxs)
+			return -EINVAL;
+		ictx = w->ctx[op->ctx];
+		if (!ictx)
+			return -EBADF;
+		for (k = 0; k < W_MAX_HANDLES && w->kh[op->dev][k].idev; k++)
+			;
+		/* the driver holds no more handles */
+		if (k == W_MAX_HANDLES)
+			return -ENOSPC;
+		res->applicable = true;
+		idev = iommufd_device_bind(ictx, w->devs[op->dev], &id);
+		if (IS_ERR(idev))
+			return PTR_ERR(idev);
+		w->kh[op->dev][k] = (struct w_handle){ idev, ictx, id };
+		res->out_id = id;
+		res->slot = k;
+		return 0;
+	}
+	if (op->slot >= W_MAX_HANDLES || op->pasid >= spec->nr_pasids)
+		return -EINVAL;
+	h = &w->kh[op->dev][op->slot];
+	/* no such handle: the driver has nothing to call with */
+	if (!h->idev)
+		return -EINVAL;
+	res->applicable = true;
+	res->caller = op_caller_breach(op);
+	idev = h->idev;
+	switch (op->kind) {
+	case OP_UNBIND:
+		/* the handle is gone for the driver whatever the kernel does */
+		*h = (struct w_handle){ 0 };
+		iommufd_device_unbind(idev);
+		return 0;
+	case OP_DETACH:
+		iommufd_device_detach(idev, op->pasid);
+		return 0;
+	case OP_ATTACH:
+	case OP_REPLACE:
+		id = op->id;
+		if (op->kind == OP_ATTACH)
+			rc = iommufd_device_attach(idev, op->pasid, &id);
+		else
+			rc = iommufd_device_replace(idev, op->pasid, &id);
+		if (!rc)
+			res->out_id = id;
+		return rc;
+	default:
+		return -EINVAL;
+	}
+}
+
 static int op_dispatch(const struct op *op, struct op_result *res)
 {
 	struct world *w = world_get();
@@ -694,17 +904,31 @@ static int op_dispatch(const struct op *op, struct op_result *res)
 
 	switch (op->kind) {
 	case OP_BIND:
-		if (op->dev >= spec->nr_devs || op->ctx >= spec->nr_ctxs)
+	case OP_UNBIND:
+	case OP_ATTACH:
+	case OP_DETACH:
+	case OP_REPLACE:
+		if (op->dev >= spec->nr_devs)
+			return -EINVAL;
+		if (spec->devs[op->dev].driver == W_DRV_KERNEL)
+			return kernel_dispatch(w, op, res);
+		/* VFIO's attach replaces: no separate replace */
+		if (op->kind == OP_REPLACE)
+			return -ENODEV;
+		break;
+	default:
+		break;
+	}
+	switch (op->kind) {
+	case OP_BIND:
+		if (op->ctx >= spec->nr_ctxs)
 			return -EINVAL;
 		vdev = &w->vdev[op->dev];
 		ictx = w->ctx[op->ctx];
 		if (!ictx)
 			return -EBADF;
 		res->applicable = true;
-		if (spec->devs[op->dev].driver == W_DRV_VFIO)
-			rc = vfio_device_cdev_open_bind(vdev, ictx, &id);
-		else
-			rc = vfio_iommufd_physical_bind(vdev, ictx, &id);
+		rc = vfio_device_cdev_open_bind(vdev, ictx, &id);
 		if (!rc)
 			res->out_id = id;
 		return rc;
@@ -802,15 +1026,18 @@ static int op_dispatch(const struct op *op, struct op_result *res)
 static void op_pre(const struct op *op, struct op_result *res)
 {
 	struct world *w = world_get();
+	struct w_handle h;
 	unsigned int i;
 
 	res->pre_ctx = -1;
+	res->slot = -1;
 	if (op->kind != OP_UNBIND || op->dev >= w->spec->nr_devs)
 		return;
+	h = world_binding(w, op->dev, op->slot);
 	for (i = 0; i < w->spec->nr_ctxs; i++)
-		if (w->alive[i] && w->alive[i] == w->vdev[op->dev].iommufd_ictx)
+		if (w->alive[i] && w->alive[i] == h.ictx)
 			res->pre_ctx = i;
-	res->pre_id = w->vdev[op->dev].devid;
+	res->pre_id = h.devid;
 }
 
 static void op_post(const struct op *op, const struct op_result *res)

@@ -11,11 +11,16 @@
 #include "world.h"
 
 enum op_kind {
-	OP_BIND,		/* bind DEV CTX        (the device's driver) */
-	OP_UNBIND,		/* unbind DEV          (detach all, unbind) */
-	/* attach DEV PASID ID (VFIO_DEVICE_ATTACH_IOMMUFD_PT) */
+	/*
+	 * Device operations. A VFIO device's go through VFIO's discipline;
+	 * a driver=kernel device's call the exported iommufd API directly on
+	 * one of its driver's handles, named DEV.SLOT (DEV alone: slot 0).
+	 */
+	OP_BIND,		/* bind DEV CTX        (kernel: the next free slot) */
+	OP_UNBIND,		/* unbind DEV[.S]      (VFIO: detach all, unbind) */
+	/* attach DEV[.S] PASID ID (VFIO_DEVICE_ATTACH_IOMMUFD_PT) */
 	OP_ATTACH,
-	OP_DETACH,		/* detach DEV PASID */
+	OP_DETACH,		/* detach DEV[.S] PASID */
 	OP_HWPT_ALLOC,		/* hwpt-alloc CTX DEVID PTID [pasid] */
 	OP_DESTROY,		/* destroy CTX ID      (IOMMU_DESTROY) */
 	OP_CLOSE,		/* close CTX           (close the iommufd) */
@@ -23,9 +28,14 @@ enum op_kind {
 	OP_VFIO_UNREGISTER,	/* vfio-unregister DEV */
 	OP_SET,			/* set PARAM 0|1       (module parameter) */
 	/*
-	 * Reproducer-only operations (text form): the explorer and the fuzzer
-	 * byte form do not use them (yet), so their vocabulary and every
-	 * committed fuzz input keep their meaning.
+	 * In-kernel callers (byte form: appended after OP_SET, so committed
+	 * fuzz inputs keep their meaning).
+	 */
+	/* replace DEV[.S] PASID ID (iommufd_device_replace(); kernel only) */
+	OP_REPLACE,
+	/*
+	 * The IOAS ioctls: the explorer generates them in worlds that opt in
+	 * ("ops" line), the byte form after OP_REPLACE.
 	 */
 	OP_IOAS_ALLOC,		/* ioas-alloc CTX      (IOMMU_IOAS_ALLOC) */
 	/* ioas-map CTX IOAS IOVA LENGTH (IOMMU_IOAS_MAP, FIXED_IOVA) */
@@ -38,7 +48,7 @@ enum op_kind {
 };
 
 /* The operations of the byte form and of the explorer */
-#define OP_NR_BYTES (OP_SET + 1)
+#define OP_NR_BYTES (OP_REPLACE + 1)
 
 enum op_param {
 	PARAM_ALLOW_UNSAFE_INTERRUPTS,
@@ -56,6 +66,7 @@ struct op {
 				 * ioas-unmap: 1 = all (0, U64_MAX) */
 	u8 param;		/* set */
 	u8 value;		/* set */
+	u8 slot;		/* a kernel driver's handle (not bind) */
 	u32 id;			/* attach PT, destroy ID, hwpt-alloc DEVID */
 	u32 id2;		/* hwpt-alloc PTID, ioas-(un)map IOVA */
 	u32 len;		/* ioas-(un)map LENGTH */
@@ -106,11 +117,24 @@ struct op_result {
 	/* ioas-iova-ranges: the count reported, the first OP_MAX_RANGES */
 	u32 nr_ranges;
 	struct target_range ranges[OP_MAX_RANGES];
+	int slot;		/* kernel bind: the handle slot it filled */
+	/*
+	 * The call broke the in-kernel caller's contract (unbind while
+	 * attached, detach of a pasid it did not attach): what the kernel
+	 * does next is the caller's bug, judged as one "caller" finding.
+	 */
+	const char *caller;
 };
 
 /* What the call handed back, for traces ("" if nothing). */
 void op_format_result(const struct op *op, const struct op_result *res,
 		      char *buf, size_t len);
+
+/*
+ * Would @op break an in-kernel caller's contract in the current state?
+ * The contract it breaks ("unbind:attached", ...), or NULL.
+ */
+const char *op_caller_breach(const struct op *op);
 
 /*
  * Run one operation as one system call: fault selection from @fault,

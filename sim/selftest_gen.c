@@ -115,6 +115,38 @@ static bool assign_slots(struct gen *g)
 	return true;
 }
 
+/*
+ * Does step @i use what only an in-kernel driver can (it calls the API on
+ * its handles; the selftest drives a VFIO cdev): replace, a handle other
+ * than slot 0, a second bind of a device, a second attach of a pasid?
+ */
+static bool kernel_only(const struct repro *r, unsigned int i)
+{
+	const struct op *op = &r->steps[i].op;
+	unsigned int j, binds = 0, attached = 0;
+
+	if (op->kind == OP_REPLACE || op->slot)
+		return true;
+	if (op->kind != OP_BIND && op->kind != OP_ATTACH)
+		return false;
+	for (j = 0; j <= i; j++) {
+		const struct op *o = &r->steps[j].op;
+
+		if (o->dev != op->dev)
+			continue;
+		if (o->kind == OP_BIND)
+			binds++;
+		else if (o->kind == OP_UNBIND)
+			binds = attached = 0;
+		else if (o->pasid == op->pasid && o->kind == OP_ATTACH)
+			attached++;
+		else if (o->pasid == op->pasid && o->kind == OP_DETACH)
+			attached = 0;
+	}
+	return r->spec.devs[op->dev].driver == W_DRV_KERNEL &&
+	       (op->kind == OP_BIND ? binds > 1 : attached > 1);
+}
+
 static bool check_steps(struct gen *g)
 {
 	static const char *const kinds[] = {
@@ -134,6 +166,8 @@ static bool check_steps(struct gen *g)
 		    s->op.pasid)
 			return refuse(g, "a PASID %s: no device QEMU 7.2 emulates has a PASID capability",
 				      s->op.kind == OP_ATTACH ? "attach" : "detach");
+		if (kernel_only(r, i))
+			return refuse(g, "%s: an in-kernel driver's handle (a second bind or attach, replace) has no uAPI", op_kind_name(s->op.kind));
 		if (s->op.kind >= OP_IOAS_ALLOC &&
 		    s->op.kind <= OP_IOAS_IOVA_RANGES)
 			return refuse(g, "%s: the runtime does not perform the IOAS operations yet", op_kind_name(s->op.kind));

@@ -16,11 +16,23 @@
 #define W_MAX_MAPS 2
 #define W_MAX_IOAS 3
 #define W_MAX_BOOTS 4
+#define W_MAX_HANDLES 2		/* iommufd_device handles per kernel driver */
 #define W_NAME 16
 
 enum w_driver {
 	W_DRV_VFIO,		/* VFIO cdev: registration and open gates */
 	W_DRV_KERNEL,		/* another in-kernel iommufd user, no gates */
+};
+
+/*
+ * One binding of a device: what iommufd_device_bind() handed its driver.
+ * A VFIO device has one (its vfio_device's); an in-kernel driver holds
+ * up to W_MAX_HANDLES, in the world (the simulated heap).
+ */
+struct w_handle {
+	struct iommufd_device *idev;	/* NULL: slot free */
+	struct iommufd_ctx *ictx;
+	u32 devid;
 };
 
 struct w_dev_spec {
@@ -79,6 +91,8 @@ struct world {
 	struct iommu_group *groups[W_MAX_GROUPS];
 	struct device *devs[W_MAX_DEVS];
 	struct vfio_device vdev[W_MAX_DEVS];	/* each device's driver */
+	/* a driver=kernel device's handles (its vdev is not used) */
+	struct w_handle kh[W_MAX_DEVS][W_MAX_HANDLES];
 	struct iommufd_ctx *ctx[W_MAX_CTXS];	/* user's fd; NULL: closed */
 	struct iommufd_ctx *alive[W_MAX_CTXS];	/* not yet released */
 	const char *ctx_tag;			/* census tag of a ctx */
@@ -134,6 +148,28 @@ bool world_has_mock(const struct world_spec *spec);
 
 /* After every operation: forget contexts that were released. */
 void world_reap(void);
+
+/* How many bindings device @d's driver can hold: 1 (VFIO) or handles */
+static inline unsigned int world_nr_slots(const struct world_spec *spec,
+					  unsigned int d)
+{
+	return spec->devs[d].driver == W_DRV_KERNEL ? W_MAX_HANDLES : 1;
+}
+
+/* Binding @k of device @d (VFIO's, or a kernel driver's handle k). */
+static inline struct w_handle world_binding(const struct world *w,
+					    unsigned int d, unsigned int k)
+{
+	const struct vfio_device *v = &w->vdev[d];
+
+	if (w->spec->devs[d].driver == W_DRV_KERNEL)
+		return k < W_MAX_HANDLES ? w->kh[d][k] :
+		       (struct w_handle){ 0 };
+	if (k)
+		return (struct w_handle){ 0 };
+	return (struct w_handle){ v->iommufd_device, v->iommufd_ictx,
+				  v->devid };
+}
 
 int world_dev_index(const struct world_spec *spec, const char *name);
 int world_ctx_index(const struct world_spec *spec, const char *name);

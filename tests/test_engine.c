@@ -82,6 +82,13 @@ static const struct op_case op_cases[] = {
 	OPC("attach d3 0 4294967295", .kind = OP_ATTACH, .dev = 2,
 	    .id = 0xffffffffu),
 	OPC("detach d1 1", .kind = OP_DETACH, .dev = 1, .pasid = 1),
+	/* a kernel driver's handles: DEV.SLOT, slot 0 as plain DEV */
+	OPC("unbind n1.1", .kind = OP_UNBIND, .dev = 3, .slot = 1),
+	OPC("attach n1.1 1 2", .kind = OP_ATTACH, .dev = 3, .slot = 1,
+	    .pasid = 1, .id = 2),
+	OPC("detach n1 1", .kind = OP_DETACH, .dev = 3, .pasid = 1),
+	OPC("replace n1.1 0 4", .kind = OP_REPLACE, .dev = 3, .slot = 1,
+	    .id = 4),
 	OPC("hwpt-alloc c1 2 1", .kind = OP_HWPT_ALLOC, .ctx = 1, .id = 2,
 	    .id2 = 1),
 	OPC("hwpt-alloc c0 3 1 pasid", .kind = OP_HWPT_ALLOC, .ctx = 0,
@@ -129,6 +136,7 @@ static void assert_op_equal(const struct op *a, const struct op *b)
 	assert_int_equal(a->id, b->id);
 	assert_int_equal(a->id2, b->id2);
 	assert_int_equal(a->len, b->len);
+	assert_int_equal(a->slot, b->slot);
 }
 
 /*
@@ -273,6 +281,11 @@ static void test_op_text_errors(void **state)
 		{ "attach d0 0 x", "bad id 'x'" },
 		{ "destroy c0 4294967296", "bad id '4294967296'" },
 		{ "unbind d0 d1", "extra argument 'd1'" },
+		{ "unbind d0.1", "only a driver=kernel device's" },
+		{ "bind n1.1 c0", "only a driver=kernel device's" },
+		{ "unbind n1.2", "handle slot out of range" },
+		{ "attach n1.x 0 1", "handle slot out of range" },
+		{ "detach x1.0 0", "unknown device 'x1.0'" },
 		{ "hwpt-alloc c0 1 2 nopasid",
 		  "expected 'pasid', got 'nopasid'" },
 		{ "set cap_sys_rawio 2", "expected 0 or 1, got '2'" },

@@ -6,7 +6,8 @@
  * return codes, the resulting state (object table, refcounts, igroups,
  * DMA ownership, attachments, reserved IOVAs, the ctx file reference, the
  * heap census) and the findings: none where the kernel would not WARN,
- * the specific one where it would.
+ * the specific one where it would. Then the in-kernel caller's contract
+ * through the operations (kcall_*): a driver=kernel device's handles.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "test_util.h"
+#include "check.h"
 
 /* One device alone in its group, one context. */
 static const char W_ONE[] =
@@ -1897,6 +1899,185 @@ static void fact29_vfio_noiommu_registration(void **state)
 	tu_assert_census(c0);
 }
 
+/* ------------------------------------- in-kernel callers (the ops) */
+
+/*
+ * A driver=kernel device's operations call the exported API on its
+ * driver's handles (sim/ops.c). One device alone in its group, a context
+ * with an IOAS (id 1) and room for two hwpts.
+ */
+static const char W_KCALL[] =
+	"group g0\n"
+	"ctx c0 ioas\n"
+	"device d0 group=g0 iommu=0 coherent msi driver=kernel\n"
+	"ids 6\npasids 1\n";
+
+/* Run one operation as the explorer does; its transition's findings. */
+static int kc_run(const char *text, struct op_result *res,
+		  struct check_result *cr)
+{
+	struct sim_settings set = sim_kernel()->settings;
+	struct op_fault f;
+	struct op op;
+	char err[256];
+
+	if (op_parse(&tu_spec, text, &op, &f, err, sizeof(err)))
+		fail_msg("op_parse(\"%s\"): %s", text, err);
+	op_run(&op, &f, res);
+	cr->nr = 0;
+	check_transition(&op, res, &set, NULL, cr);
+	return res->ret;
+}
+
+/* The operation succeeded (or failed with @want) and nothing is wrong. */
+static void kc_ok(const char *text, int want)
+{
+	static struct check_result cr;
+	struct op_result res;
+	unsigned int i;
+
+	assert_int_equal(kc_run(text, &res, &cr), want);
+	assert_true(res.applicable);
+	assert_null(res.caller);
+	check_state(&cr);
+	for (i = 0; i < cr.nr; i++)
+		print_error("%s: %s: %s\n", text, cr.f[i].sig, cr.f[i].msg);
+	assert_int_equal(cr.nr, 0);
+}
+
+/* Is there an operation like @want among what the explorer would run? */
+static bool kc_enumerated(const struct op *want)
+{
+	static struct op ops[4096];
+	unsigned int i, n = op_enumerate(ops, ARRAY_SIZE(ops));
+
+	for (i = 0; i < n; i++)
+		if (ops[i].kind == want->kind && ops[i].dev == want->dev &&
+		    ops[i].slot == want->slot && ops[i].pasid == want->pasid)
+			return true;
+	return false;
+}
+
+/*
+ * A driver may bind one device twice: each bind claims DMA ownership of
+ * the group once (owner_cnt 2), each unbind releases one.
+ */
+static void kcall_double_bind_owner_count(void **state)
+{
+	static struct check_result cr;
+	struct iommu_group *g0;
+	struct op_result res;
+	struct world *w;
+
+	(void)state;
+	w = tu_boot(W_KCALL);
+	g0 = tu_group("g0");
+	kc_ok("bind d0 c0", 0);
+	kc_ok("bind d0 c0", 0);
+	assert_ptr_equal(g0->owner, tu_ctx(0));
+	assert_int_equal(g0->owner_cnt, 2);
+	assert_int_equal(w->kh[0][0].devid, 2);
+	assert_int_equal(w->kh[0][1].devid, 3);
+	assert_ptr_not_equal(w->kh[0][0].idev, w->kh[0][1].idev);
+	assert_ptr_equal(tu_obj(tu_ctx(0), 3), &w->kh[0][1].idev->obj);
+	/* a third: refused by the driver, which holds two handles */
+	assert_int_equal(kc_run("bind d0 c0", &res, &cr), -ENOSPC);
+	assert_false(res.applicable);
+	assert_int_equal(cr.nr, 0);
+
+	kc_ok("unbind d0", 0);
+	assert_null(w->kh[0][0].idev);
+	assert_null(tu_obj(tu_ctx(0), 2));
+	assert_ptr_equal(g0->owner, tu_ctx(0));
+	assert_int_equal(g0->owner_cnt, 1);
+	kc_ok("unbind d0.1", 0);
+	assert_group_unowned(g0);
+}
+
+/*
+ * Unbinding an attached handle breaks the contract: the kernel WARNs
+ * (iommufd_object_destroy_user) and keeps the idev; the transition is one
+ * "caller" finding, and the explorer never makes that call.
+ */
+static void kcall_unbind_attached_caller(void **state)
+{
+	static struct check_result cr;
+	struct iommufd_device *idev;
+	struct op_result res;
+	char title[160];
+	struct world *w;
+
+	(void)state;
+	w = tu_boot(W_KCALL);
+	kc_ok("bind d0 c0", 0);
+	kc_ok("attach d0 0 1", 0);
+	idev = w->kh[0][0].idev;
+	assert_int_equal(tu_users(&idev->obj), 3);
+	assert_false(kc_enumerated(&(struct op){ .kind = OP_UNBIND }));
+	assert_true(kc_enumerated(&(struct op){ .kind = OP_DETACH }));
+
+	kc_run("unbind d0", &res, &cr);
+	assert_non_null(res.caller);
+	assert_string_equal(res.caller, "unbind:attached");
+	assert_int_equal(cr.nr, 1);
+	assert_int_equal(cr.f[0].kind, SIM_F_CALLER);
+	assert_string_equal(cr.f[0].sig, "caller unbind:attached");
+	assert_non_null(strstr(cr.f[0].msg, "warn iommufd_object_destroy_user"));
+	check_title(&cr.f[0], title, sizeof(title));
+	assert_string_equal(title, "bindsim: caller contract: unbind:attached");
+	/* the driver forgot it; the kernel could not destroy it */
+	assert_null(w->kh[0][0].idev);
+	assert_ptr_equal(tu_obj(tu_ctx(0), 2), &idev->obj);
+	assert_int_equal(tu_users(&idev->obj), 2);
+}
+
+/* A second attach of one handle: -EBUSY, nothing changes, no WARN. */
+static void kcall_attach_twice_ebusy(void **state)
+{
+	struct tu_snap before;
+
+	(void)state;
+	tu_boot(W_KCALL);
+	kc_ok("bind d0 c0", 0);
+	kc_ok("attach d0 0 1", 0);
+	tu_snap_take(&before);
+	kc_ok("attach d0 0 1", -EBUSY);
+	kc_ok("attach d0 0 3", -EBUSY);
+	tu_assert_unchanged(&before);
+	/* the other handle of the same device attaches beside it */
+	kc_ok("bind d0 c0", 0);
+	kc_ok("attach d0.1 0 3", 0);
+	assert_int_equal(tu_users(tu_obj(tu_ctx(0), 3)), 3);
+	kc_ok("detach d0.1 0", 0);
+	kc_ok("detach d0 0", 0);
+	kc_ok("unbind d0.1", 0);
+	kc_ok("unbind d0", 0);
+	assert_group_unowned(tu_group("g0"));
+}
+
+/* Replace needs an attach: -EINVAL before it, a move after it. */
+static void kcall_replace_unattached_einval(void **state)
+{
+	struct tu_snap before;
+
+	(void)state;
+	tu_boot(W_KCALL);
+	kc_ok("bind d0 c0", 0);
+	kc_ok("hwpt-alloc c0 2 1", 0);
+	tu_snap_take(&before);
+	kc_ok("replace d0 0 3", -EINVAL);
+	tu_assert_unchanged(&before);
+	kc_ok("attach d0 0 3", 0);
+	kc_ok("hwpt-alloc c0 2 1", 0);
+	kc_ok("replace d0 0 4", 0);
+	assert_ptr_equal(tu_group("g0")->domain,
+			 tu_hwpt(tu_ctx(0), 4)->domain);
+	assert_int_equal(tu_users(tu_obj(tu_ctx(0), 3)), 1);
+	assert_int_equal(tu_users(tu_obj(tu_ctx(0), 4)), 2);
+	kc_ok("detach d0 0", 0);
+	kc_ok("unbind d0", 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_setup, tu_teardown)
 
 int main(void)
@@ -1930,6 +2111,10 @@ int main(void)
 		T(fact26_noiommu_failed_bind_and_unbind),
 		T(fact27_noiommu_igroup_release_skips_group),
 		T(fact29_vfio_noiommu_registration),
+		T(kcall_double_bind_owner_count),
+		T(kcall_unbind_attached_caller),
+		T(kcall_attach_twice_ebusy),
+		T(kcall_replace_unattached_einval),
 	};
 
 	return cmocka_run_group_tests_name("facts", tests, NULL, NULL);

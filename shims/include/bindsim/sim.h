@@ -92,6 +92,11 @@ enum sim_finding_kind {
 	SIM_F_POSTCOND,
 	/* a rule the kernel keeps on every state is broken (named by rule) */
 	SIM_F_RULE,
+	/*
+	 * an in-kernel caller broke the exported API's contract (unbind while
+	 * attached): the caller's bug, not the kernel's
+	 */
+	SIM_F_CALLER,
 	SIM_F_NR
 };
 
