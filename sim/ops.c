@@ -363,6 +363,64 @@ void op_format(const struct world_spec *spec, const struct op *op,
 		snprintf(buf + n, len - n, " fail=@%u", fault->ordinal);
 }
 
+/* Page-granular IOVAs: worlds map and reserve below 4 GiB */
+#define IOAS_PAGE 0x1000u
+
+static bool world_range_overlaps(const struct world_spec *spec, u64 start,
+				 u64 last, u64 *end)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < spec->nr_devs; i++)
+		for (k = 0; k < spec->devs[i].nr_resv; k++) {
+			const struct iommu_resv_region *r =
+				&spec->devs[i].resv[k];
+
+			if (r->start <= last &&
+			    start <= r->start + r->length - 1) {
+				*end = r->start + r->length;
+				return true;
+			}
+		}
+	for (i = 0; i < spec->nr_ctxs; i++)
+		for (k = 0; k < spec->ctxs[i].nr_maps; k++) {
+			const struct w_map *m = &spec->ctxs[i].maps[k];
+
+			if (m->start <= last && start <= m->start + m->length - 1) {
+				*end = m->start + m->length;
+				return true;
+			}
+		}
+	return false;
+}
+
+/*
+ * The IOVA classes of the IOAS operations: the lowest page no device
+ * reserves and no world map covers, then the start of every reserved
+ * region (a map there is refused while the reservation stands).
+ */
+static unsigned int ioas_iovas(const struct world_spec *spec, u32 *out,
+			       unsigned int max)
+{
+	u64 free = 0, end;
+	unsigned int n = 0, i, k, j;
+
+	while (free < 0x100000000ULL &&
+	       world_range_overlaps(spec, free, free + IOAS_PAGE - 1, &end))
+		free = (end + IOAS_PAGE - 1) & ~(u64)(IOAS_PAGE - 1);
+	out[n++] = free;
+	for (i = 0; i < spec->nr_devs; i++)
+		for (k = 0; k < spec->devs[i].nr_resv; k++) {
+			u32 a = spec->devs[i].resv[k].start & ~(IOAS_PAGE - 1);
+
+			for (j = 0; j < n && out[j] != a; j++)
+				;
+			if (j == n && n < max)
+				out[n++] = a;
+		}
+	return n;
+}
+
 void op_decode_bytes(const struct world_spec *spec, const u8 *b,
 		     struct op *op, struct op_fault *fault)
 {
@@ -386,6 +444,19 @@ void op_decode_bytes(const struct world_spec *spec, const u8 *b,
 	/* bit 4: a kernel driver's handle (bind takes the next free one) */
 	if (spec->devs[op->dev].driver == W_DRV_KERNEL && op->kind != OP_BIND)
 		op->slot = (b[4] >> 4) & 1;
+	/* IOAS map and unmap: a page at one of the world's IOVA classes */
+	if (op->kind == OP_IOAS_MAP || op->kind == OP_IOAS_UNMAP) {
+		u32 iovas[1 + W_MAX_DEVS * SIM_MAX_RESV];
+		unsigned int n = ioas_iovas(spec, iovas, ARRAY_SIZE(iovas));
+
+		if (op->kind == OP_IOAS_MAP)
+			op->flags = 0;
+		op->id2 = op->flags ? 0 : iovas[b[3] % n];
+		op->len = op->flags ? 0 : IOAS_PAGE;
+	} else if (op->kind == OP_IOAS_ALLOC || op->kind == OP_IOAS_IOVA_RANGES) {
+		op->flags = 0;
+		op->id2 = 0;
+	}
 }
 
 void op_encode_bytes(const struct op *op, const struct op_fault *fault,
@@ -401,6 +472,11 @@ void op_encode_bytes(const struct op *op, const struct op_fault *fault,
 	case OP_HWPT_ALLOC:
 	case OP_DESTROY:
 	case OP_CLOSE:
+	case OP_IOAS_ALLOC:
+	case OP_IOAS_MAP:
+	case OP_IOAS_UNMAP:
+	case OP_IOAS_IOVA_RANGES:
+		/* the IOVA class (b[3]) is found by encode_op()'s search */
 		b[1] = op->ctx | (op->flags << 7);
 		break;
 	case OP_SET:
@@ -566,64 +642,6 @@ const char *op_caller_breach(const struct op *op)
 			n++;						\
 		}							\
 	} while (0)
-
-/* Page-granular IOVAs: worlds map and reserve below 4 GiB */
-#define IOAS_PAGE 0x1000u
-
-static bool world_range_overlaps(const struct world_spec *spec, u64 start,
-				 u64 last, u64 *end)
-{
-	unsigned int i, k;
-
-	for (i = 0; i < spec->nr_devs; i++)
-		for (k = 0; k < spec->devs[i].nr_resv; k++) {
-			const struct iommu_resv_region *r =
-				&spec->devs[i].resv[k];
-
-			if (r->start <= last &&
-			    start <= r->start + r->length - 1) {
-				*end = r->start + r->length;
-				return true;
-			}
-		}
-	for (i = 0; i < spec->nr_ctxs; i++)
-		for (k = 0; k < spec->ctxs[i].nr_maps; k++) {
-			const struct w_map *m = &spec->ctxs[i].maps[k];
-
-			if (m->start <= last && start <= m->start + m->length - 1) {
-				*end = m->start + m->length;
-				return true;
-			}
-		}
-	return false;
-}
-
-/*
- * The IOVA classes of the IOAS operations: the lowest page no device
- * reserves and no world map covers, then the start of every reserved
- * region (a map there is refused while the reservation stands).
- */
-static unsigned int ioas_iovas(const struct world_spec *spec, u32 *out,
-			       unsigned int max)
-{
-	u64 free = 0, end;
-	unsigned int n = 0, i, k, j;
-
-	while (free < 0x100000000ULL &&
-	       world_range_overlaps(spec, free, free + IOAS_PAGE - 1, &end))
-		free = (end + IOAS_PAGE - 1) & ~(u64)(IOAS_PAGE - 1);
-	out[n++] = free;
-	for (i = 0; i < spec->nr_devs; i++)
-		for (k = 0; k < spec->devs[i].nr_resv; k++) {
-			u32 a = spec->devs[i].resv[k].start & ~(IOAS_PAGE - 1);
-
-			for (j = 0; j < n && out[j] != a; j++)
-				;
-			if (j == n && n < max)
-				out[n++] = a;
-		}
-	return n;
-}
 
 /*
  * The opt-in IOAS operations of context @c, on each IOAS id (the last of

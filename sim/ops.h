@@ -47,8 +47,12 @@ enum op_kind {
 	OP_NR
 };
 
-/* The operations of the byte form and of the explorer */
-#define OP_NR_BYTES (OP_REPLACE + 1)
+/*
+ * The kinds of the byte form: all of them. Kinds were appended (replace,
+ * then the IOAS ioctls), so an input whose kind bytes are below the old
+ * count (every committed seed) keeps its meaning.
+ */
+#define OP_NR_BYTES OP_NR
 
 enum op_param {
 	PARAM_ALLOW_UNSAFE_INTERRUPTS,

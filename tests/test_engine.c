@@ -331,10 +331,15 @@ static void assert_op_in_range(const struct world_spec *spec,
 	struct op_fault f2;
 	char err[256], buf[OP_TEXT], buf2[OP_TEXT];
 
+	bool iova = op->kind == OP_IOAS_MAP || op->kind == OP_IOAS_UNMAP;
+
 	if (op->kind >= OP_NR_BYTES || op->dev >= spec->nr_devs ||
 	    op->ctx >= spec->nr_ctxs || op->pasid >= spec->nr_pasids ||
 	    op->param >= PARAM_NR || op->value > 1 || op->flags > 1 ||
-	    op->id > spec->id_max + 1 || op->id2 > spec->id_max + 1 ||
+	    op->id > spec->id_max + 1 ||
+	    (!iova && op->id2 > spec->id_max + 1) ||
+	    (iova && op->len != (op->flags ? 0 : 0x1000)) ||
+	    (iova && (op->id2 & 0xfff)) ||
 	    f->ordinal >= 16 || f->ordinal > SIM_MAX_FAULT_POINTS ||
 	    f->site[0] || f->mask)
 		fail_msg("bytes %02x %02x %02x %02x %02x decode out of range: "
