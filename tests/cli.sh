@@ -718,8 +718,9 @@ if run "minimise of a non-reproducing file" 1 "$B" minimise \
 	fi
 fi
 # encode: a reproducer the byte form cannot express is bad input (exit 2)
-printf 'world default\nioas-alloc c0\n' >"$tmp/rdir/noenc.repro"
-run "encode of a text-only operation" 2 "$B" encode --hex \
+# (a map takes a page at one of the world's IOVA classes: not 0x5000)
+printf 'world default\nioas-map c0 1 0x5000 0x1000\n' >"$tmp/rdir/noenc.repro"
+run "encode of a map outside the IOVA classes" 2 "$B" encode --hex \
 	"$tmp/rdir/noenc.repro" &&
 	ok "encode refuses what the byte form cannot express (exit 2)"
 
