@@ -153,36 +153,39 @@ int target_destroy(struct iommufd_ctx *ictx, u32 id)
 	return ioctl(ictx, IOMMU_DESTROY, &cmd);
 }
 
-unsigned int target_ioas_resv(struct iommufd_ioas *ioas,
-			      struct target_resv *out, unsigned int max)
+/*
+ * The ranges of one of an IOAS's interval trees, in ascending order; for
+ * the reserved tree with each range's owner.
+ */
+static unsigned int itree_ranges(struct rb_root_cached *root, bool reserved,
+				 struct target_resv *out, unsigned int max)
 {
-	struct iopt_reserved *r;
+	struct interval_tree_node *node;
 	unsigned int n = 0;
 
-	for (r = iopt_reserved_iter_first(&ioas->iopt, 0, ULONG_MAX); r;
-	     r = iopt_reserved_iter_next(r, 0, ULONG_MAX)) {
+	for (node = interval_tree_iter_first(root, 0, ULONG_MAX); node;
+	     node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
 		if (n < max)
-			out[n] = (struct target_resv){ r->node.start,
-						       r->node.last, r->owner };
+			out[n] = (struct target_resv){
+				node->start, node->last,
+				reserved ? container_of(node,
+							struct iopt_reserved,
+							node)->owner : NULL };
 		n++;
 	}
 	return n;
 }
 
+unsigned int target_ioas_resv(struct iommufd_ioas *ioas,
+			      struct target_resv *out, unsigned int max)
+{
+	return itree_ranges(&ioas->iopt.reserved_itree, true, out, max);
+}
+
 unsigned int target_ioas_areas(struct iommufd_ioas *ioas,
 			       struct target_resv *out, unsigned int max)
 {
-	struct iopt_area *a;
-	unsigned int n = 0;
-
-	for (a = iopt_area_iter_first(&ioas->iopt, 0, ULONG_MAX); a;
-	     a = iopt_area_iter_next(a, 0, ULONG_MAX)) {
-		if (n < max)
-			out[n] = (struct target_resv){ a->node.start,
-						       a->node.last, NULL };
-		n++;
-	}
-	return n;
+	return itree_ranges(&ioas->iopt.area_itree, false, out, max);
 }
 
 unsigned int target_ioas_nr_domains(struct iommufd_ioas *ioas)

@@ -1145,6 +1145,13 @@ static struct iommufd_ioas *op_ioas(struct world *w, const struct op *op)
 	return container_of(obj, struct iommufd_ioas, obj);
 }
 
+/* The first 16 mapped areas of @ioas into @a; returns how many. */
+static unsigned int ioas_areas(struct iommufd_ioas *ioas,
+			       struct target_resv a[16])
+{
+	return min_t(unsigned int, 16, target_ioas_areas(ioas, a, 16));
+}
+
 /* ioas-map: the IOAS maps exactly the range asked for */
 static void post_ioas_map(struct check_result *out, struct world *w,
 			  const struct op *op, const struct op_result *res)
@@ -1152,12 +1159,9 @@ static void post_ioas_map(struct check_result *out, struct world *w,
 	const char *opname = "ioas-map";
 	struct iommufd_ioas *ioas = op_ioas(w, op);
 	struct target_resv a[16];
-	unsigned int i, n = 0;
+	unsigned int i, n = ioas ? ioas_areas(ioas, a) : 0;
 
 	(void)res;
-	if (ioas)
-		n = min_t(unsigned int, ARRAY_SIZE(a),
-			  target_ioas_areas(ioas, a, ARRAY_SIZE(a)));
 	for (i = 0; i < n; i++)
 		if (a[i].start == op->id2 &&
 		    a[i].last == (unsigned long)op->id2 + op->len - 1)
@@ -1176,14 +1180,13 @@ static void post_ioas_unmap(struct check_result *out, struct world *w,
 	unsigned long last = op->flags ? ULONG_MAX :
 					 (unsigned long)op->id2 + op->len - 1;
 	struct target_resv a[16];
-	unsigned int i, n = 0;
+	unsigned int i, n;
 
 	if (!ioas) {
 		POST("ioas", "IOAS %u is gone", op->id);
 		return;
 	}
-	n = min_t(unsigned int, ARRAY_SIZE(a),
-		  target_ioas_areas(ioas, a, ARRAY_SIZE(a)));
+	n = ioas_areas(ioas, a);
 	for (i = 0; i < n; i++)
 		if (a[i].start <= last && start <= a[i].last)
 			POST("unmapped", "IOAS %u still maps 0x%lx-0x%lx",
