@@ -8,6 +8,7 @@
 ## make tree-mutants   build/tmut/NAME/bindsim for tests/mutants-tree/*.cocci
 ## make check-tree     the tree's verdicts, reproducers, mutants and the
 ##                     ASan+UBSan tree explorer (part of make check)
+## make check-tree-symmetry  --symmetry against the full walk on the tree
 
 KSRC ?= build/ksrc
 export KSRC
@@ -69,6 +70,14 @@ check-tree: ktree-need
 		tree-mutants
 	@$(MAKE) --no-print-directory FLAVOUR=asan tree
 	@scripts/check-revisions --tree asan verdicts repro mutants
+
+## make check-tree-symmetry  check-symmetry on the tree: its verdicts lines
+##                     and its .cocci mutants
+CHECK_TARGETS += check-tree-symmetry
+.PHONY: check-tree-symmetry
+check-tree-symmetry: ktree-need
+	@$(MAKE) --no-print-directory FLAVOUR=plain tree-revisions tree-mutants
+	@scripts/check-revisions --tree symmetry
 
 ## make tree-fuzz-smoke  CI: AFL++ for FUZZ_SECS (20) on the tree from
 ##                     fuzz/seeds; every crash must triage to a finding

@@ -38,6 +38,16 @@ check-review:
 	@$(MAKE) --no-print-directory FLAVOUR=plain revisions mutants
 	@scripts/check-revisions verdicts repro mutants
 
+## make check-symmetry explore --symmetry beside the full walk, to closure, on
+##                     every verdicts line and mutant: the same findings,
+##                     and on the verdicts lines one state per id-renaming
+##                     class of the full walk's (--orbits): exact
+CHECK_TARGETS += check-symmetry
+.PHONY: check-symmetry
+check-symmetry:
+	@$(MAKE) --no-print-directory FLAVOUR=plain revisions mutants
+	@scripts/check-revisions symmetry
+
 ## make check-mutant-suites  the CMocka suites against every model mutant,
 ##                     and which oracle (explorer, suites, both) caught each
 CHECK_TARGETS += check-mutant-suites

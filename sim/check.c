@@ -172,6 +172,8 @@ static int dev_index(const struct world *w, const struct device *dev)
 	return -1;
 }
 
+static u32 cid(const struct canon *c, int ctx, u32 id);
+
 /* Paging domains of the live hwpts, named once per canonicalization. */
 struct dom_names {
 	unsigned int n;
@@ -179,7 +181,8 @@ struct dom_names {
 	u32 code[3 * 64];
 };
 
-static void dom_names_build(const struct world *w, struct dom_names *dn)
+static void dom_names_build(const struct canon *cn, const struct world *w,
+			    struct dom_names *dn)
 {
 	unsigned int c;
 	u32 id;
@@ -202,7 +205,7 @@ static void dom_names_build(const struct world *w, struct dom_names *dn)
 				continue;
 			dn->dom[dn->n] = container_of(
 				obj, struct iommufd_hw_pagetable, obj)->domain;
-			dn->code[dn->n++] = 16 + c * 256 + id;
+			dn->code[dn->n++] = 16 + c * 256 + cid(cn, c, id);
 		}
 	}
 }
@@ -230,6 +233,298 @@ static u32 obj_id(const void *obj)
 	return obj ? ((const struct iommufd_object *)obj)->id : 0;
 }
 
+/* ------------------------------------------------------------ symmetry */
+
+/*
+ * explore --symmetry keys a state by its canonical form with each
+ * context's object ids renamed to a canonical order, so that states that
+ * differ only in which id each object got are one state. Equal renamed
+ * forms mean some bijection of the ids maps one state onto the other.
+ * Model assumption: the code depends on an id only through equality (a
+ * lookup finds the same object; xa_alloc's lowest free id is a fresh id in
+ * both, and the bijection extends to it; the explorer's argument classes
+ * treat every absent id alike), not through the order of ids. Where it
+ * walks ids in order and the order matters (the release loop, a
+ * device_array walk failed part way) the reduction is not exact: make
+ * check-symmetry compares the findings with and without it.
+ */
+#define REN_IDS 66		/* ids 1..64 and one past the limit */
+#define REN_KEEP 1000		/* + an id that is no object of its context */
+
+struct canon_ren {
+	bool shape;		/* building: ids not mapped yet read as 0 */
+	u8 nr[W_MAX_CTXS];
+	u8 order[W_MAX_CTXS][REN_IDS];	/* canonical position -> id */
+	u8 map[W_MAX_CTXS][REN_IDS];	/* id -> canonical id, 0: none */
+};
+
+/* An id of context @ctx as the canonical form shows it. */
+static u32 cid(const struct canon *c, int ctx, u32 id)
+{
+	const struct canon_ren *r = c->ren;
+
+	if (!r || !id)
+		return id;
+	if (ctx >= 0 && ctx < W_MAX_CTXS && id < REN_IDS && r->map[ctx][id])
+		return r->map[ctx][id];
+	return r->shape ? 0 : REN_KEEP + id;
+}
+
+struct ren_ent {
+	u32 id;
+	u32 cls;		/* 0 device, 1 IOAS or other, 2 hwpt, 3 reserved */
+	u64 key;		/* within the class: what the object is */
+	u64 key2;		/* the next round's */
+	struct iommufd_object *obj;
+};
+
+static u64 ren_mix(u64 h, u64 v)
+{
+	h ^= v;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 29);
+}
+
+static int ren_cmp(const void *a, const void *b)
+{
+	const struct ren_ent *x = a, *y = b;
+
+	if (x->cls != y->cls)
+		return x->cls < y->cls ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	/* a tie left to the ids costs reduction, never soundness */
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int dev_index(const struct world *w, const struct device *dev);
+static int ctx_index(const struct world *w, const void *ictx);
+static void canon_object(struct canon *c, const struct world *w,
+			 struct iommufd_object *obj, int ci);
+
+/* A device object's anchor: its world device and the handle holding it. */
+static u64 ren_dev_anchor(const struct world *w, struct iommufd_device *idev)
+{
+	int d = dev_index(w, idev->dev);
+	unsigned int k, slot = W_MAX_HANDLES + 1;	/* held by nothing */
+
+	if (d >= 0 && w->spec->devs[d].driver == W_DRV_KERNEL) {
+		for (k = 0; k < W_MAX_HANDLES; k++)
+			if (w->kh[d][k].idev == idev)
+				slot = k;
+	} else if (d >= 0 && w->vdev[d].iommufd_device == idev) {
+		slot = 0;
+	}
+	return (u64)(d + 1) << 8 | slot;
+}
+
+static struct ren_ent *ren_find(struct ren_ent *e, unsigned int n, u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].id == id)
+			return &e[i];
+	return NULL;
+}
+
+/* The attach records of @ig: each hwpt's key learns where it is attached. */
+static void ren_attach_keys(struct canon *sc, struct iommufd_group *ig,
+			    u64 tag, int ci, u32 nr_pasids,
+			    struct ren_ent *e, unsigned int n)
+{
+	unsigned long idx;
+	unsigned int i;
+	u32 p;
+	void *d;
+
+	for (p = 0; p < nr_pasids; p++) {
+		struct iommufd_attach *a = sim_xa_raw(&ig->pasid_attach, p);
+		struct ren_ent *h;
+		u64 devs = 0;
+
+		if (!a || a == XA_ZERO_ENTRY || !a->hwpt)
+			continue;
+		h = ren_find(e, n, a->hwpt->obj.id);
+		if (!h)
+			continue;
+		/* a sum: the same whatever order the ids put them in */
+		sim_xa_for_each_raw(&a->device_array, i, idx, d)
+			devs += ren_mix(0x5851f42d4c957f2dULL,
+					cid(sc, ci, idx) |
+					(u64)(d == XA_ZERO_ENTRY) << 32);
+		h->key2 += ren_mix(ren_mix(tag, p), devs);
+	}
+}
+
+/* Where a paging domain is some group's domain, or at some pasid of it. */
+static u64 ren_domain_key(const struct world *w,
+			  const struct iommu_domain *dom)
+{
+	u64 key = 0;
+	unsigned int g;
+	u32 p;
+
+	for (g = 0; dom && g < w->spec->nr_groups; g++) {
+		struct iommu_group *grp = w->groups[g];
+
+		if (grp->domain == dom)
+			key += ren_mix(0x9e3779b97f4a7c15ULL, g);
+		for (p = 0; p < w->spec->nr_pasids; p++) {
+			struct iommu_attach_handle *h =
+				sim_xa_raw(&grp->pasid_array, p);
+
+			if (h && h != XA_ZERO_ENTRY && h->domain == dom)
+				key += ren_mix(0x94d049bb133111ebULL + p, g);
+		}
+	}
+	return key;
+}
+
+/* The canonical order of context @ci's ids, into @r. */
+static void ren_build_ctx(const struct world *w, struct iommufd_ctx *ictx,
+			  int ci, struct canon_ren *r)
+{
+	/* static, not on the stack: canon_object's values are 48 KB */
+	static struct canon sc;
+	struct ren_ent e[REN_IDS];
+	struct iommufd_object *obj;
+	unsigned long idx;
+	unsigned int i, k, n = 0;
+	u32 p;
+
+	sim_xa_for_each_raw(&ictx->objects, k, idx, obj) {
+		if (n == ARRAY_SIZE(e) || idx >= REN_IDS)
+			break;	/* not renamed: read as REN_KEEP + id */
+		e[n] = (struct ren_ent){ .id = idx, .obj = obj };
+		if (obj == XA_ZERO_ENTRY)
+			e[n].cls = 3;
+		else if (obj->type == IOMMUFD_OBJ_DEVICE)
+			e[n].key = ren_dev_anchor(w, container_of(
+				obj, struct iommufd_device, obj));
+		else
+			e[n].cls = obj->type == IOMMUFD_OBJ_HWPT_PAGING ? 2 : 1;
+		n++;
+	}
+	/* devices first: their anchors are names, not ids */
+	qsort(e, n, sizeof(*e), ren_cmp);
+	for (i = 0; i < n && !e[i].cls; i++)
+		r->map[ci][e[i].id] = i + 1;
+	/* the rest: what each is, with ids not yet named read as 0 */
+	sc.ren = r;
+	sc.text = NULL;
+	for (i = 0; i < n; i++) {
+		if (e[i].cls != 1 && e[i].cls != 2)
+			continue;
+		sc.n = 0;
+		canon_object(&sc, w, e[i].obj, ci);
+		e[i].key = canon_hash(&sc);
+		e[i].key2 = e[i].key;
+	}
+	/* where each hwpt is attached: the context's igroups, then private */
+	for (p = 0; p < w->spec->nr_groups; p++) {
+		struct iommufd_group *ig = sim_xa_raw(
+			&ictx->groups, iommu_group_id(w->groups[p]));
+
+		if (ig)
+			ren_attach_keys(&sc, ig, p + 1, ci, w->spec->nr_pasids,
+					e, n);
+	}
+	for (i = 0; i < n && !e[i].cls; i++) {
+		struct iommufd_device *idev = container_of(
+			e[i].obj, struct iommufd_device, obj);
+
+		if (idev->igroup && !idev->igroup->group)
+			ren_attach_keys(&sc, idev->igroup, 1000 + e[i].key, ci,
+					w->spec->nr_pasids, e, n);
+	}
+	/* an hwpt by the groups whose domain it is */
+	for (i = 0; i < n; i++) {
+		struct iommufd_hwpt_paging *hp;
+
+		if (e[i].cls != 2)
+			continue;
+		hp = container_of(e[i].obj, struct iommufd_hwpt_paging,
+				  common.obj);
+		e[i].key2 += ren_domain_key(w, hp->common.domain);
+	}
+	/*
+	 * A second round: an IOAS by its hwpts, an hwpt by its IOAS and its
+	 * place in the IOAS's list (the list is in the order of attaching,
+	 * which no id decides).
+	 */
+	for (i = 0; i < n; i++) {
+		struct iommufd_hwpt_paging *hp;
+		struct iommufd_ioas *ioas;
+		struct ren_ent *ie;
+
+		if (e[i].cls != 1 || e[i].obj->type != IOMMUFD_OBJ_IOAS)
+			continue;
+		ioas = container_of(e[i].obj, struct iommufd_ioas, obj);
+		k = 0;
+		list_for_each_entry(hp, &ioas->hwpt_list, hwpt_item) {
+			ie = ren_find(e, n, hp->common.obj.id);
+			if (ie && ie->cls != 2)
+				ie = NULL;
+			k++;
+			if (!ie)
+				continue;
+			e[i].key2 += ren_mix(0x2545f4914f6cdd1dULL + k,
+					     ie->key2);
+			ie->key2 = ren_mix(ie->key2 + k, e[i].key);
+		}
+	}
+	/* IOASes by what they are and hold; a tie is two alike subtrees */
+	for (i = 0; i < n; i++)
+		if (e[i].cls)
+			e[i].key = e[i].key2;
+	qsort(e, n, sizeof(*e), ren_cmp);
+	for (i = 0; i < n && e[i].cls < 2; i++)
+		r->map[ci][e[i].id] = i + 1;
+	/*
+	 * hwpts by their IOAS's new id and their place in its list, so that
+	 * the hwpts of two alike IOASes follow their IOAS; an hwpt in no
+	 * list after those, by what it is.
+	 */
+	for (i = 0; i < n; i++)
+		if (e[i].cls == 2)
+			e[i].key = 1ULL << 63 | e[i].key2 >> 1;
+	for (i = 0; i < n && e[i].cls < 2; i++) {
+		struct iommufd_hwpt_paging *hp;
+		struct iommufd_ioas *ioas;
+		struct ren_ent *he;
+
+		if (!e[i].cls || e[i].obj->type != IOMMUFD_OBJ_IOAS)
+			continue;
+		ioas = container_of(e[i].obj, struct iommufd_ioas, obj);
+		k = 0;
+		list_for_each_entry(hp, &ioas->hwpt_list, hwpt_item) {
+			he = ren_find(e, n, hp->common.obj.id);
+			if (he && he->cls == 2)
+				he->key = (u64)(i + 1) << 16 | k;
+			k++;
+		}
+	}
+	qsort(e, n, sizeof(*e), ren_cmp);
+	for (i = 0; i < n; i++) {
+		r->map[ci][e[i].id] = i + 1;
+		r->order[ci][i] = e[i].id;
+	}
+	r->nr[ci] = n;
+}
+
+static void ren_build(const struct world *w, struct canon_ren *r)
+{
+	unsigned int i;
+
+	memset(r, 0, sizeof(*r));
+	r->shape = true;
+	for (i = 0; i < w->spec->nr_ctxs; i++)
+		if (w->alive[i])
+			ren_build_ctx(w, w->alive[i], i, r);
+	r->shape = false;
+}
+
 static void canon_igroup(struct canon *c, const struct world *w,
 			 struct iommufd_group *igroup)
 {
@@ -238,9 +533,10 @@ static void canon_igroup(struct canon *c, const struct world *w,
 	u32 p;
 	void *e;
 
+	int ci = ctx_index(w, igroup->ictx);
+
 	cput(c, "  igroup.ref", kref_read(&igroup->ref));
-	cputn(c, "  igroup.ctx", ctx_index(w, igroup->ictx) + 1,
-	      ctx_name(w, ctx_index(w, igroup->ictx)));
+	cputn(c, "  igroup.ctx", ci + 1, ctx_name(w, ci));
 	/*
 	 * sw_msi_start is left out: a cache of a device property that the
 	 * kernel sets before a reservation can fail and never clears.
@@ -258,10 +554,27 @@ static void canon_igroup(struct canon *c, const struct world *w,
 			continue;
 		}
 		cput(c, "  pasid.attach", p);
-		cput(c, "   hwpt", obj_id(attach->hwpt));
-		sim_xa_for_each_raw(&attach->device_array, i, idx, e)
-			cput(c, "   dev", (u32)idx | (e == XA_ZERO_ENTRY ?
-						 0x80000000u : 0));
+		cput(c, "   hwpt", cid(c, ci, obj_id(attach->hwpt)));
+		if (!c->ren) {
+			sim_xa_for_each_raw(&attach->device_array, i, idx, e)
+				cput(c, "   dev", (u32)idx | (e == XA_ZERO_ENTRY ?
+							 0x80000000u : 0));
+			continue;
+		}
+		/* renamed: in the order of the new ids */
+		u32 devs[REN_IDS], nd = 0, j, t;
+
+		sim_xa_for_each_raw(&attach->device_array, i, idx, e) {
+			if (nd == ARRAY_SIZE(devs))
+				break;
+			t = cid(c, ci, idx) |
+			    (e == XA_ZERO_ENTRY ? 0x80000000u : 0);
+			for (j = nd++; j > 0 && devs[j - 1] > t; j--)
+				devs[j] = devs[j - 1];
+			devs[j] = t;
+		}
+		for (j = 0; j < nd; j++)
+			cput(c, "   dev", devs[j]);
 	}
 }
 
@@ -281,7 +594,7 @@ static u32 type_code(enum iommufd_object_type type)
 }
 
 static void canon_object(struct canon *c, const struct world *w,
-			 struct iommufd_object *obj)
+			 struct iommufd_object *obj, int ci)
 {
 	cputn(c, " type", type_code(obj->type),
 	      type_code(obj->type) == 1 ? "device" :
@@ -318,7 +631,7 @@ static void canon_object(struct canon *c, const struct world *w,
 		cput(c, " auto", hp->auto_domain);
 		cput(c, " domain_added", target_hwpt_filled(hp));
 		cput(c, " listed", !list_empty(&hp->hwpt_item));
-		cput(c, " ioas", obj_id(hp->ioas));
+		cput(c, " ioas", cid(c, ci, obj_id(hp->ioas)));
 		cput(c, " domain", hp->common.domain ?
 		     hp->common.domain->iommu_dev + 1 : 0);
 		break;
@@ -354,7 +667,7 @@ static void canon_object(struct canon *c, const struct world *w,
 		if (c->text)
 			text_iova_ranges(c->text, ioas);
 		list_for_each_entry(hp, &ioas->hwpt_list, hwpt_item)
-			cput(c, " hwpt", hp->common.obj.id);
+			cput(c, " hwpt", cid(c, ci, hp->common.obj.id));
 		break;
 	}
 	default:
@@ -383,7 +696,7 @@ static void canon_handles(struct canon *c, const struct world *w,
 
 		cputn(c, lab[k][0], ctx_index(w, h->ictx) + 1,
 		      ctx_name(w, ctx_index(w, h->ictx)));
-		cput(c, lab[k][1], h->devid);
+		cput(c, lab[k][1], cid(c, ctx_index(w, h->ictx), h->devid));
 		for (p = 0; h->idev && h->idev->igroup &&
 		     p < w->spec->nr_pasids; p++) {
 			struct iommufd_attach *a = sim_xa_raw(
@@ -398,6 +711,36 @@ static void canon_handles(struct canon *c, const struct world *w,
 	}
 }
 
+/* A context's objects in the order of their new ids, renamed. */
+static void canon_objects_renamed(struct canon *c, const struct world *w,
+				  struct iommufd_ctx *ictx, int ci)
+{
+	struct iommufd_object *obj;
+	unsigned long idx;
+	unsigned int k;
+
+	for (k = 0; k < c->ren->nr[ci]; k++) {
+		obj = sim_xa_raw(&ictx->objects, c->ren->order[ci][k]);
+		if (obj == XA_ZERO_ENTRY) {
+			cput(c, " reserved", k + 1);
+			continue;
+		}
+		cput(c, " id", k + 1);
+		canon_object(c, w, obj, ci);
+	}
+	/* ids past what the renaming holds keep their own (REN_KEEP + id) */
+	sim_xa_for_each_raw(&ictx->objects, k, idx, obj) {
+		if (idx < REN_IDS && c->ren->map[ci][idx])
+			continue;
+		if (obj == XA_ZERO_ENTRY) {
+			cput(c, " reserved", cid(c, ci, idx));
+			continue;
+		}
+		cput(c, " id", cid(c, ci, idx));
+		canon_object(c, w, obj, ci);
+	}
+}
+
 static void canon_read(struct canon *c)
 {
 	const struct world *w = world_get();
@@ -408,7 +751,14 @@ static void canon_read(struct canon *c)
 	u32 id, p;
 
 	c->n = 0;
-	dom_names_build(w, &dn);
+	c->ren = NULL;
+	if (c->sym) {
+		static struct canon_ren ren;
+
+		ren_build(w, &ren);
+		c->ren = &ren;
+	}
+	dom_names_build(c, w, &dn);
 	cput(c, "settings", s->CONFIG_IOMMUFD_NOIOMMU |
 	     s->CONFIG_VFIO_NOIOMMU << 1 | s->allow_unsafe_interrupts << 2 |
 	     s->enable_unsafe_noiommu_mode << 3 | s->cap_sys_rawio << 4);
@@ -448,7 +798,8 @@ static void canon_read(struct canon *c)
 		cput(c, " registered", v->registered | v->noiommu << 1);
 		cputn(c, " bound", ctx_index(w, v->iommufd_ictx) + 1,
 		      ctx_name(w, ctx_index(w, v->iommufd_ictx)));
-		cput(c, " devid", v->devid);
+		cput(c, " devid", cid(c, ctx_index(w, v->iommufd_ictx),
+				      v->devid));
 		cput(c, " attached", v->attached[0] | v->attached[1] << 1);
 		cput(c, " group", !dev->iommu_group ? 0 :
 		     (spec->devs[i].group >= 0 ? spec->devs[i].group + 1 : 99));
@@ -466,15 +817,19 @@ static void canon_read(struct canon *c)
 		unsigned long idx;
 		unsigned int k;
 
-		sim_xa_for_each_raw(&ictx->objects, k, idx, obj) {
-			id = idx;
-			ctext(c, "object %u\n", id);
-			if (obj == XA_ZERO_ENTRY) {
-				cput(c, " reserved", id);
-				continue;
+		if (c->ren) {
+			canon_objects_renamed(c, w, ictx, i);
+		} else {
+			sim_xa_for_each_raw(&ictx->objects, k, idx, obj) {
+				id = idx;
+				ctext(c, "object %u\n", id);
+				if (obj == XA_ZERO_ENTRY) {
+					cput(c, " reserved", id);
+					continue;
+				}
+				cput(c, " id", id);
+				canon_object(c, w, obj, i);
 			}
-			cput(c, " id", id);
-			canon_object(c, w, obj);
 		}
 		for (p = 0; p < spec->nr_groups; p++) {
 			struct iommufd_group *ig;
@@ -504,6 +859,7 @@ bool canon_state(struct canon *c)
 		sim_oops_arm(NULL);
 		c->n = 0;
 		c->broken = true;
+		c->ren = NULL;
 		if (c->text)
 			fprintf(c->text, "(the state faulted when read)\n");
 		return false;
@@ -511,6 +867,7 @@ bool canon_state(struct canon *c)
 	sim_oops_arm(&env);
 	canon_read(c);
 	sim_oops_arm(NULL);
+	c->ren = NULL;
 	return true;
 }
 
@@ -608,7 +965,7 @@ void canon_diff(const struct canon *a, const struct canon *b, char *buf,
 
 char *canon_text(void)
 {
-	struct canon *c = malloc(sizeof(*c));
+	struct canon *c = calloc(1, sizeof(*c));
 	char *buf = NULL;
 	size_t len = 0;
 
@@ -1360,7 +1717,7 @@ void check_transition(const struct op *op, const struct op_result *res,
 	if (before && res->applicable && res->ret &&
 	    failure_is_atomic(op, res) &&
 	    !(before->heap && sim_heap_same(before->heap, before->heap_len))) {
-		struct canon *after = malloc(sizeof(*after));
+		struct canon *after = calloc(1, sizeof(*after));
 
 		if (before->lazy && !canon_of_image(before)) {
 			/* the state before faults when read: that oops */

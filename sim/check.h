@@ -45,6 +45,15 @@ struct canon {
 	size_t heap_len;
 	/* not read yet: check_transition reads it from @heap if needed */
 	bool lazy;
+	/*
+	 * Set by the caller (explore --symmetry's keys only): object ids
+	 * renamed to a canonical order, so that states that differ only in
+	 * which id each object got read alike. Never for the checks: an id
+	 * a failed call changed is an atomicity finding.
+	 */
+	bool sym;
+	/* while reading: the renaming (NULL: ids as they are) */
+	const struct canon_ren *ren;
 };
 
 /*

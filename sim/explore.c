@@ -897,7 +897,13 @@ void explore_expand(struct xsearch *x, u32 idx)
 			 * the state as it found it: nothing new to add. A state
 			 * that faults when read is an oops, not a new state.
 			 */
-			if (canon_state(after)) {
+			bool read;
+
+			/* the key: ids renamed under --symmetry */
+			after->sym = x->o->symmetry;
+			read = canon_state(after);
+			after->sym = false;
+			if (read) {
 				if (x->par)
 					par_successor(x, after, idx, &ops[i]);
 				else
@@ -993,6 +999,42 @@ void explore_walk(struct xsearch *x, size_t *head, size_t end)
 	}
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * o->count_orbits: how many of the states found are distinct up to id
+ * renaming (their --symmetry keys, by 64-bit hash). After a closure with
+ * no reduction, a --symmetry walk of the same world is exact when it finds
+ * exactly this many states.
+ */
+static unsigned long long count_orbits(struct xsearch *x)
+{
+	struct canon *c = x->scratch_canon[1];
+	unsigned long long n = 0;
+	u64 *h = xmalloc((x->nr_states + 1) * sizeof(*h));
+	size_t i, nh = 0;
+
+	c->text = NULL;
+	c->sym = true;
+	for (i = 0; i < x->nr_states; i++) {
+		restore(x, i);
+		/* every state stored was read once without faulting */
+		if (canon_state(c))
+			h[nh++] = canon_hash(c);
+	}
+	c->sym = false;
+	qsort(h, nh, sizeof(*h), cmp_u64);
+	for (i = 0; i < nh; i++)
+		n += !i || h[i] != h[i - 1];
+	free(h);
+	return n;
+}
+
 int explore(const struct explore_opts *o, struct explore_stats *st,
 	    struct explore_finding **findings, unsigned int *nr_findings)
 {
@@ -1013,6 +1055,8 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 		      o->chain_max : XCHAIN_MAX;
 	x.scratch_canon[0] = xmalloc(sizeof(struct canon));
 	x.scratch_canon[1] = xmalloc(sizeof(struct canon));
+	memset(x.scratch_canon[0], 0, sizeof(struct canon));
+	memset(x.scratch_canon[1], 0, sizeof(struct canon));
 	x.key = xmalloc(5 * (CANON_MAX + 1));
 	x.hash_mask = o->hash_bits && o->hash_bits < 64 ?
 		      (1ULL << o->hash_bits) - 1 : ~0ULL;
@@ -1037,6 +1081,7 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 			return -1;
 		}
 		canon->text = NULL;
+		canon->sym = o->symmetry;
 		if (!canon_state(canon)) {
 			fprintf(stderr, "bindsim: world %s: the booted state "
 				"(variant %u) faults when read\n",
@@ -1044,6 +1089,7 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 			return -1;
 		}
 		add_state(&x, canon, UINT32_MAX, 0, b, NULL);
+		canon->sym = false;
 	}
 
 	/* verify_restore (a test hook) keeps copies of this process's heap */
@@ -1082,6 +1128,8 @@ int explore(const struct explore_opts *o, struct explore_stats *st,
 		st->peak_rss_kb = ru.ru_maxrss;
 	if (o->verify_restore)
 		verify_restore(&x);
+	if (o->count_orbits)
+		st->orbits = count_orbits(&x);
 	st->record_bytes = x.nr_states * sizeof(struct xstate);
 	st->table_bytes = x.table_cap * (sizeof(*x.table) +
 					 sizeof(*x.table_idx));

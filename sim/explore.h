@@ -37,6 +37,14 @@ struct explore_opts {
 	int stop_kind;			/* stop at a finding of this kind, -1 */
 	bool no_faults;			/* only uninjected runs */
 	bool no_check;			/* benchmarks: judge nothing */
+	/*
+	 * Key states by their canonical form with object ids renamed to a
+	 * canonical order (check.h, struct canon's sym): one state per
+	 * class of states that differ only in id assignment.
+	 */
+	bool symmetry;
+	/* after the walk, count the states found up to id renaming */
+	bool count_orbits;
 	FILE *progress;			/* periodic progress lines, or NULL */
 	bool progress_tty;		/* one line, rewritten in place */
 	unsigned long long max_states;	/* 0: no limit */
@@ -97,6 +105,7 @@ struct explore_stats {
 	unsigned long long restore_checked; /* o->verify_restore: restores */
 	unsigned long long restore_errors;  /* ... that differed */
 	u64 order_digest;		/* of the states in the order found */
+	unsigned long long orbits;	/* o->count_orbits: states up to ids */
 	/*
 	 * -j N: levels given to workers; CPU seconds of the parent while
 	 * they ran (the merge), of the workers, and of the critical path:

@@ -30,7 +30,7 @@
 /* An option's key: its short letter, or one of these. */
 enum opt_key {
 	K_VERSION = 256, K_WORLD, K_DEPTH, K_CLOSURE, K_SHARD,
-	K_MAX_FINDINGS, K_STOP_ON, K_NO_FAULTS, K_NO_CHECK, K_JSON, K_KTAP, K_OUT,
+	K_MAX_FINDINGS, K_STOP_ON, K_NO_FAULTS, K_NO_CHECK, K_SYMMETRY, K_ORBITS, K_JSON, K_KTAP, K_OUT,
 	K_PROGRESS, K_SITES, K_MAX_STATES, K_MAX_MEMORY, K_TIME_LIMIT,
 	K_STATE, K_PRINT, K_HEX, K_PEER, K_ABSTRACTIONS, K_SIGS, K_MAN,
 };
@@ -65,6 +65,8 @@ static const struct cmd_opt explore_opts[] = {
 	{ .name = "stop-on", .key = K_STOP_ON, .arg = "KIND" },
 	{ .name = "no-faults", .key = K_NO_FAULTS },
 	{ .name = "no-check", .key = K_NO_CHECK },
+	{ .name = "symmetry", .key = K_SYMMETRY },
+	{ .name = "orbits", .key = K_ORBITS },
 	{ .name = "jobs", .key = 'j', .arg = "N", .max = 256 },
 	{ .name = "json", .key = K_JSON, .flags = OPT_OR },
 	{ .name = "ktap", .key = K_KTAP },
@@ -187,7 +189,12 @@ static const struct cmd_help helps[] = {
 	  "closure), 4 out of memory. --no-check (benchmarks) runs every\n"
 	  "operation and fault but judges nothing: no verdict, so exit 3\n"
 	  "and \"checks\": false; not with --out or --ktap. -j N (--jobs,\n"
-	  "default: the CPUs): worker processes; the report is -j 1's.",
+	  "default: the CPUs): worker processes; the report is -j 1's.\n"
+	  "--symmetry: one state for all states that differ only in which\n"
+	  "object ids their objects got (exact where the code uses ids only\n"
+	  "to look objects up; make check-symmetry compares the findings).\n"
+	  "--orbits: also count the states found up to id renaming: after\n"
+	  "a closure, what an exact --symmetry walk finds.",
 	  run_explore },
 	{ "replay", "FILE|-", 1, 1, replay_opts,
 	  "Re-run a reproducer and print its trace (--state: the state\n"
@@ -946,6 +953,12 @@ static int run_explore(const struct cli *c)
 		case K_NO_CHECK:
 			o.no_check = true;
 			break;
+		case K_SYMMETRY:
+			o.symmetry = true;
+			break;
+		case K_ORBITS:
+			o.count_orbits = true;
+			break;
 		case 'j':
 			if (!v->num)
 				return cli_error(c, "-j '%s': 1 to 256 jobs",
@@ -1019,10 +1032,11 @@ static int run_explore(const struct cli *c)
 	}
 	p = sink.prefix;
 	if (!json)
-		printf("%sbindsim explore: world %s, revision %s, %s%s%s\n", p,
-		       spec.name, bindsim_revision(),
+		printf("%sbindsim explore: world %s, revision %s, %s%s%s%s\n",
+		       p, spec.name, bindsim_revision(),
 		       o.depth < 0 ? "to closure" : "depth bound",
 		       o.nr_shards > 1 ? " (sharded)" : "",
+		       o.symmetry ? ", ids up to renaming" : "",
 		       o.no_check ? ", NO CHECKS (a benchmark, not a verdict)" :
 		       "");
 	fflush(stdout);
@@ -1036,7 +1050,8 @@ static int run_explore(const struct cli *c)
 	sim_fault_sites(&nsites);
 
 	if (json) {
-		printf("{\"revision\": ");
+		printf("{\"symmetry\": %s, \"revision\": ",
+		       o.symmetry ? "true" : "false");
 		json_str(stdout, bindsim_revision());
 		printf(", \"world\": ");
 		json_str(stdout, spec.name);
@@ -1056,6 +1071,8 @@ static int run_explore(const struct cli *c)
 		else
 			printf("false");
 		printf(", \"hash_collisions\": %llu,\n", st.hash_collisions);
+		if (o.count_orbits)
+			printf(" \"orbits\": %llu,\n", st.orbits);
 		printf(" \"findings\": [");
 		for (i = 0; i < nr; i++) {
 			unsigned int k;
@@ -1098,6 +1115,8 @@ static int run_explore(const struct cli *c)
 			printf("%s\n", *p ? "#" : "");
 		printf("%s  states          %llu%s\n", p, st.states,
 		       st.closure ? " (closure)" : "");
+		if (o.count_orbits)
+			printf("%s  up to id renaming %llu\n", p, st.orbits);
 		printf("%s  transitions     %llu\n", p, st.transitions);
 		printf("%s  fault injections %llu\n", p, st.injections);
 		printf("%s  fault sites     %llu of %u injected\n", p,

@@ -718,7 +718,7 @@ int repro_run(const struct repro *r, FILE *t, struct check_result *out)
 
 	if (!run_cr) {
 		run_cr = malloc(sizeof(*run_cr));
-		run_before = malloc(sizeof(*run_before));
+		run_before = calloc(1, sizeof(*run_before));
 		run_scratch = malloc(SIM_HEAP_SIZE);
 		run_prev = malloc(SIM_HEAP_SIZE);
 	}

@@ -768,6 +768,132 @@ static void test_canon_deterministic(void **state)
 	sim_clear_findings();
 }
 
+/*
+ * explore --symmetry's key: the canonical form with ids renamed. States
+ * that differ only in which id each object got read alike; states that
+ * differ in anything else do not; the plain form (the checks') still
+ * tells the ids apart.
+ */
+static u64 path_hash(const struct world_spec *spec, const char *const *ops,
+		     bool sym, struct canon *c)
+{
+	struct op_result res;
+
+	assert_int_equal(world_boot(spec, 0), 0);
+	for (; *ops; ops++) {
+		run_text(spec, *ops, &res);
+		assert_int_equal(res.ret, 0);
+	}
+	c->text = NULL;
+	c->sym = sym;
+	assert_true(canon_state(c));
+	c->sym = false;
+	return canon_hash(c);
+}
+
+static void test_canon_symmetry(void **state)
+{
+	static const char *const n1_d3[] = { "bind n1 c0", "bind d0 c0",
+					     NULL };
+	static const char *const d3_n1[] = { "bind d0 c0", "bind n1 c0",
+					     NULL };
+	/* an hwpt on each IOAS, allocated in either order */
+	static const char *const h12[] = { "bind d1 c0", "hwpt-alloc c0 3 1",
+					   "hwpt-alloc c0 3 2", NULL };
+	static const char *const h21[] = { "bind d1 c0", "hwpt-alloc c0 3 2",
+					   "hwpt-alloc c0 3 1", NULL };
+	/* two on IOAS 1: not the same state as one on each */
+	static const char *const h11[] = { "bind d1 c0", "hwpt-alloc c0 3 1",
+					   "hwpt-alloc c0 3 1", NULL };
+	/* d1 attached to an hwpt of IOAS 1 or of IOAS 2, or to IOAS 1 */
+	static const char *const a1[] = { "bind d1 c0", "hwpt-alloc c0 3 1",
+					  "hwpt-alloc c0 3 2", "attach d1 0 4",
+					  NULL };
+	static const char *const a2[] = { "bind d1 c0", "hwpt-alloc c0 3 1",
+					  "hwpt-alloc c0 3 2", "attach d1 0 5",
+					  NULL };
+	static const char *const a2r[] = { "bind d1 c0", "hwpt-alloc c0 3 2",
+					   "hwpt-alloc c0 3 1", "attach d1 0 4",
+					   NULL };
+	static const char *const ai1[] = { "bind d1 c0", "attach d1 0 1",
+					   NULL };
+	static const char *const ai2[] = { "bind d1 c0", "attach d1 0 2",
+					   NULL };
+	static const char *const ah[] = { "bind d1 c0", "hwpt-alloc c0 3 1",
+					  "attach d1 0 4", NULL };
+	struct world_spec spec;
+	char err[256];
+
+	(void)state;
+	load_default(&default_spec);
+	/* n1 and d0 get ids 2 and 3 in either order */
+	assert_int_not_equal(path_hash(&default_spec, n1_d3, false, &canon_a),
+			     path_hash(&default_spec, d3_n1, false, &canon_b));
+	assert_int_equal(path_hash(&default_spec, n1_d3, true, &canon_a),
+			 path_hash(&default_spec, d3_n1, true, &canon_b));
+	assert_true(canon_equal(&canon_a, &canon_b));
+
+	if (world_parse_file("worlds/replace.world", &spec, err, sizeof(err)))
+		fail_msg("%s", err);
+	/* two alike IOASes, an hwpt on each: one state however made */
+	assert_int_not_equal(path_hash(&spec, h12, false, &canon_a),
+			     path_hash(&spec, h21, false, &canon_b));
+	assert_int_equal(path_hash(&spec, h12, true, &canon_a),
+			 path_hash(&spec, h21, true, &canon_b));
+	assert_int_not_equal(path_hash(&spec, h12, true, &canon_a),
+			     path_hash(&spec, h11, true, &canon_b));
+	/* the IOASes are alike: which one's hwpt d1 is on is only ids */
+	assert_int_equal(path_hash(&spec, a1, true, &canon_a),
+			 path_hash(&spec, a2, true, &canon_b));
+	/* attached to an IOAS (an auto hwpt): either IOAS, one state */
+	assert_int_equal(path_hash(&spec, ai1, true, &canon_a),
+			 path_hash(&spec, ai2, true, &canon_b));
+	/* but not the state of an hwpt allocated, then attached */
+	assert_int_not_equal(path_hash(&spec, ai1, true, &canon_a),
+			     path_hash(&spec, ah, true, &canon_b));
+	assert_int_equal(path_hash(&spec, a2, true, &canon_a),
+			 path_hash(&spec, a2r, true, &canon_b));
+	assert_int_not_equal(path_hash(&spec, a2, false, &canon_a),
+			     path_hash(&spec, a2r, false, &canon_b));
+	sim_clear_findings();
+}
+
+/*
+ * On the default world the reduced walk is exact: the same findings, and
+ * one state for each class of the full walk's states up to id renaming.
+ */
+static void test_explore_symmetry(void **state)
+{
+	struct explore_opts o = { .world_name = "test", .depth = 4,
+				  .nr_shards = 1, .stop_kind = -1 };
+	struct explore_finding *fs = NULL, *fr = NULL;
+	struct explore_stats full, red;
+	unsigned int nf = 0, nr = 0, i;
+
+	(void)state;
+	load_default(&default_spec);
+	o.spec = &default_spec;
+	o.count_orbits = true;
+	assert_int_equal(explore(&o, &full, &fs, &nf), 0);
+	o.count_orbits = false;
+	o.symmetry = true;
+	assert_int_equal(explore(&o, &red, &fr, &nr), 0);
+	assert_true(full.orbits > 0);
+	/* depth 4: 1,267 states, 752 up to renaming */
+	assert_true(full.orbits * 3 < full.states * 2);
+	assert_int_equal(red.states, full.orbits);
+	assert_true(red.transitions < full.transitions);
+	assert_int_equal(nf, nr);
+	for (i = 0; i < nf; i++)
+		assert_string_equal(fs[i].f.sig, fr[i].f.sig);
+	for (i = 0; i < nf; i++)
+		repro_free(&fs[i].repro);
+	for (i = 0; i < nr; i++)
+		repro_free(&fr[i].repro);
+	free(fs);
+	free(fr);
+}
+
 /* ------------------------------------------------------------ teardown */
 
 static void test_teardown_fresh_boot(void **state)
@@ -1507,6 +1633,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_world_format_attributes,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_canon_deterministic, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_canon_symmetry, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_explore_symmetry, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_fresh_boot, setup,
 						teardown),
