@@ -173,6 +173,7 @@ static int dev_index(const struct world *w, const struct device *dev)
 }
 
 static u32 cid(const struct canon *c, int ctx, u32 id);
+static int cctx(const struct canon *c, int i);
 
 /* Paging domains of the live hwpts, named once per canonicalization. */
 struct dom_names {
@@ -205,7 +206,8 @@ static void dom_names_build(const struct canon *cn, const struct world *w,
 				continue;
 			dn->dom[dn->n] = container_of(
 				obj, struct iommufd_hw_pagetable, obj)->domain;
-			dn->code[dn->n++] = 16 + c * 256 + cid(cn, c, id);
+			dn->code[dn->n++] = 16 + cctx(cn, c) * 256 +
+					    cid(cn, c, id);
 		}
 	}
 }
@@ -247,12 +249,30 @@ static u32 obj_id(const void *obj)
  * walks ids in order and the order matters (the release loop, a
  * device_array walk failed part way) the reduction is not exact: make
  * check-symmetry compares the findings with and without it.
+ *
+ * Where the world declares devices or contexts identical, the key is the
+ * least of the renamed forms under every permutation within those
+ * classes. Model assumption: the code treats alike devices with alike
+ * properties, wherever they sit in the heap and in their group's list.
  */
 #define REN_IDS 66		/* ids 1..64 and one past the limit */
+
+/* One permutation of the world's identical devices and contexts. */
+struct sym_perm {
+	u8 d[W_MAX_DEVS];
+	u8 c[W_MAX_CTXS];
+};
 #define REN_KEEP 1000		/* + an id that is no object of its context */
 
 struct canon_ren {
 	bool shape;		/* building: ids not mapped yet read as 0 */
+	/*
+	 * A permutation of identical devices and of identical contexts
+	 * (world_spec's classes): index -> the index the form shows, and
+	 * back; the identity unless the world declares some identical.
+	 */
+	u8 dperm[W_MAX_DEVS], dinv[W_MAX_DEVS];
+	u8 cperm[W_MAX_CTXS], cinv[W_MAX_CTXS];
 	u8 nr[W_MAX_CTXS];
 	u8 order[W_MAX_CTXS][REN_IDS];	/* canonical position -> id */
 	u8 map[W_MAX_CTXS][REN_IDS];	/* id -> canonical id, 0: none */
@@ -268,6 +288,17 @@ static u32 cid(const struct canon *c, int ctx, u32 id)
 	if (ctx >= 0 && ctx < W_MAX_CTXS && id < REN_IDS && r->map[ctx][id])
 		return r->map[ctx][id];
 	return r->shape ? 0 : REN_KEEP + id;
+}
+
+/* A device, a context index (-1: none) as the form shows it. */
+static int cdev(const struct canon *c, int d)
+{
+	return c->ren && d >= 0 && d < W_MAX_DEVS ? c->ren->dperm[d] : d;
+}
+
+static int cctx(const struct canon *c, int i)
+{
+	return c->ren && i >= 0 && i < W_MAX_CTXS ? c->ren->cperm[i] : i;
 }
 
 struct ren_ent {
@@ -303,7 +334,8 @@ static void canon_object(struct canon *c, const struct world *w,
 			 struct iommufd_object *obj, int ci);
 
 /* A device object's anchor: its world device and the handle holding it. */
-static u64 ren_dev_anchor(const struct world *w, struct iommufd_device *idev)
+static u64 ren_dev_anchor(const struct canon *sc, const struct world *w,
+			  struct iommufd_device *idev)
 {
 	int d = dev_index(w, idev->dev);
 	unsigned int k, slot = W_MAX_HANDLES + 1;	/* held by nothing */
@@ -315,7 +347,7 @@ static u64 ren_dev_anchor(const struct world *w, struct iommufd_device *idev)
 	} else if (d >= 0 && w->vdev[d].iommufd_device == idev) {
 		slot = 0;
 	}
-	return (u64)(d + 1) << 8 | slot;
+	return (u64)(cdev(sc, d) + 1) << 8 | slot;
 }
 
 static struct ren_ent *ren_find(struct ren_ent *e, unsigned int n, u32 id)
@@ -393,6 +425,8 @@ static void ren_build_ctx(const struct world *w, struct iommufd_ctx *ictx,
 	unsigned int i, k, n = 0;
 	u32 p;
 
+	sc.ren = r;
+	sc.text = NULL;
 	sim_xa_for_each_raw(&ictx->objects, k, idx, obj) {
 		if (n == ARRAY_SIZE(e) || idx >= REN_IDS)
 			break;	/* not renamed: read as REN_KEEP + id */
@@ -400,7 +434,7 @@ static void ren_build_ctx(const struct world *w, struct iommufd_ctx *ictx,
 		if (obj == XA_ZERO_ENTRY)
 			e[n].cls = 3;
 		else if (obj->type == IOMMUFD_OBJ_DEVICE)
-			e[n].key = ren_dev_anchor(w, container_of(
+			e[n].key = ren_dev_anchor(&sc, w, container_of(
 				obj, struct iommufd_device, obj));
 		else
 			e[n].cls = obj->type == IOMMUFD_OBJ_HWPT_PAGING ? 2 : 1;
@@ -411,8 +445,6 @@ static void ren_build_ctx(const struct world *w, struct iommufd_ctx *ictx,
 	for (i = 0; i < n && !e[i].cls; i++)
 		r->map[ci][e[i].id] = i + 1;
 	/* the rest: what each is, with ids not yet named read as 0 */
-	sc.ren = r;
-	sc.text = NULL;
 	for (i = 0; i < n; i++) {
 		if (e[i].cls != 1 && e[i].cls != 2)
 			continue;
@@ -513,11 +545,21 @@ static void ren_build_ctx(const struct world *w, struct iommufd_ctx *ictx,
 	r->nr[ci] = n;
 }
 
-static void ren_build(const struct world *w, struct canon_ren *r)
+/* The renaming under permutation @pm (NULL: the identity). */
+static void ren_build(const struct world *w, struct canon_ren *r,
+		      const struct sym_perm *pm)
 {
 	unsigned int i;
 
 	memset(r, 0, sizeof(*r));
+	for (i = 0; i < W_MAX_DEVS; i++) {
+		r->dperm[i] = pm ? pm->d[i] : i;
+		r->dinv[r->dperm[i]] = i;
+	}
+	for (i = 0; i < W_MAX_CTXS; i++) {
+		r->cperm[i] = pm ? pm->c[i] : i;
+		r->cinv[r->cperm[i]] = i;
+	}
 	r->shape = true;
 	for (i = 0; i < w->spec->nr_ctxs; i++)
 		if (w->alive[i])
@@ -536,7 +578,7 @@ static void canon_igroup(struct canon *c, const struct world *w,
 	int ci = ctx_index(w, igroup->ictx);
 
 	cput(c, "  igroup.ref", kref_read(&igroup->ref));
-	cputn(c, "  igroup.ctx", ci + 1, ctx_name(w, ci));
+	cputn(c, "  igroup.ctx", cctx(c, ci) + 1, ctx_name(w, ci));
 	/*
 	 * sw_msi_start is left out: a cache of a device property that the
 	 * kernel sets before a reservation can fail and never clears.
@@ -607,9 +649,9 @@ static void canon_object(struct canon *c, const struct world *w,
 		struct iommufd_device *idev =
 			container_of(obj, struct iommufd_device, obj);
 
-		cputn(c, " dev", dev_index(w, idev->dev) + 1,
+		cputn(c, " dev", cdev(c, dev_index(w, idev->dev)) + 1,
 		      dev_name_of(w, dev_index(w, idev->dev)));
-		cputn(c, " ctx", ctx_index(w, idev->ictx) + 1,
+		cputn(c, " ctx", cctx(c, ctx_index(w, idev->ictx)) + 1,
 		      ctx_name(w, ctx_index(w, idev->ictx)));
 		cput(c, " enforce_cc", idev->enforce_cache_coherency);
 		cput(c, " destroying", idev->destroying);
@@ -650,7 +692,8 @@ static void canon_object(struct canon *c, const struct world *w,
 
 			snprintf(hex, sizeof(hex), "0x%lx", r[i].start);
 			cputn(c, " resv.start", r[i].start, hex);
-			cputn(c, " resv.owner", dev_index(w, r[i].owner) + 1,
+			cputn(c, " resv.owner",
+			      cdev(c, dev_index(w, r[i].owner)) + 1,
 			      dev_name_of(w, dev_index(w, r[i].owner)));
 		}
 		n = target_ioas_areas(ioas, r, ARRAY_SIZE(r));
@@ -694,7 +737,7 @@ static void canon_handles(struct canon *c, const struct world *w,
 		const struct w_handle *h = &w->kh[d][k];
 		u32 mask = 0;
 
-		cputn(c, lab[k][0], ctx_index(w, h->ictx) + 1,
+		cputn(c, lab[k][0], cctx(c, ctx_index(w, h->ictx)) + 1,
 		      ctx_name(w, ctx_index(w, h->ictx)));
 		cput(c, lab[k][1], cid(c, ctx_index(w, h->ictx), h->devid));
 		for (p = 0; h->idev && h->idev->igroup &&
@@ -741,13 +784,14 @@ static void canon_objects_renamed(struct canon *c, const struct world *w,
 	}
 }
 
-static void canon_read(struct canon *c)
+/* Read the state into @c: under --symmetry, renamed and permuted by @pm. */
+static void canon_read(struct canon *c, const struct sym_perm *pm)
 {
 	const struct world *w = world_get();
 	const struct world_spec *spec = w->spec;
 	const struct sim_settings *s = &sim_kernel()->settings;
 	struct dom_names dn;
-	unsigned int i, n;
+	unsigned int i, j, n;
 	u32 id, p;
 
 	c->n = 0;
@@ -755,7 +799,7 @@ static void canon_read(struct canon *c)
 	if (c->sym) {
 		static struct canon_ren ren;
 
-		ren_build(w, &ren);
+		ren_build(w, &ren, pm);
 		c->ren = &ren;
 	}
 	dom_names_build(c, w, &dn);
@@ -769,7 +813,8 @@ static void canon_read(struct canon *c)
 
 		ctext(c, "group %s\n", spec->groups[i]);
 		cput(c, " ref", refcount_read(&g->ref) - w->group_ref0[i]);
-		cputn(c, " owner", g->owner ? ctx_index(w, g->owner) + 2 : 0,
+		cputn(c, " owner",
+		      g->owner ? cctx(c, ctx_index(w, g->owner)) + 2 : 0,
 		      !g->owner ? "none" : ctx_index(w, g->owner) < 0 ?
 		      "other" : ctx_name(w, ctx_index(w, g->owner)));
 		cput(c, " owner_cnt", g->owner_cnt);
@@ -783,10 +828,14 @@ static void canon_read(struct canon *c)
 				domain_code(&dn, g, h->domain) + 2) : 0);
 		}
 	}
-	for (i = 0; i < spec->nr_devs; i++) {
-		const struct vfio_device *v = &w->vdev[i];
-		const struct device *dev = w->devs[i];
+	/* devices and contexts in the order of the names the form shows */
+	for (j = 0; j < spec->nr_devs; j++) {
+		const struct vfio_device *v;
+		const struct device *dev;
 
+		i = c->ren ? c->ren->dinv[j] : j;
+		v = &w->vdev[i];
+		dev = w->devs[i];
 		ctext(c, "device %s\n", spec->devs[i].name);
 		if (spec->devs[i].driver == W_DRV_KERNEL) {
 			canon_handles(c, w, i);
@@ -796,7 +845,7 @@ static void canon_read(struct canon *c)
 			continue;
 		}
 		cput(c, " registered", v->registered | v->noiommu << 1);
-		cputn(c, " bound", ctx_index(w, v->iommufd_ictx) + 1,
+		cputn(c, " bound", cctx(c, ctx_index(w, v->iommufd_ictx)) + 1,
 		      ctx_name(w, ctx_index(w, v->iommufd_ictx)));
 		cput(c, " devid", cid(c, ctx_index(w, v->iommufd_ictx),
 				      v->devid));
@@ -804,9 +853,11 @@ static void canon_read(struct canon *c)
 		cput(c, " group", !dev->iommu_group ? 0 :
 		     (spec->devs[i].group >= 0 ? spec->devs[i].group + 1 : 99));
 	}
-	for (i = 0; i < spec->nr_ctxs; i++) {
-		struct iommufd_ctx *ictx = w->alive[i];
+	for (j = 0; j < spec->nr_ctxs; j++) {
+		struct iommufd_ctx *ictx;
 
+		i = c->ren ? c->ren->cinv[j] : j;
+		ictx = w->alive[i];
 		ctext(c, "ctx %s\n", spec->ctxs[i].name);
 		cputn(c, " state", !ictx ? 0 : (w->ctx[i] ? 2 : 1),
 		      !ictx ? "released" : w->ctx[i] ? "open" : "closed");
@@ -848,6 +899,122 @@ static void canon_read(struct canon *c)
 	cput(c, "census.count", n);
 }
 
+/* Reverse a[i..n-1]. */
+static void perm_reverse(u8 *a, unsigned int i, unsigned int n)
+{
+	u8 t;
+
+	for (; i + 1 < n; i++, n--) {
+		t = a[i];
+		a[i] = a[n - 1];
+		a[n - 1] = t;
+	}
+}
+
+/* The next arrangement in lexicographic order; false (and the first) at the end. */
+static bool perm_next(u8 *a, unsigned int n)
+{
+	unsigned int i, j;
+	u8 t;
+
+	for (i = n - 1; i > 0 && a[i - 1] >= a[i]; i--)
+		;
+	if (!i) {
+		perm_reverse(a, 0, n);
+		return false;
+	}
+	for (j = n - 1; a[j] <= a[i - 1]; j--)
+		;
+	t = a[i - 1];
+	a[i - 1] = a[j];
+	a[j] = t;
+	perm_reverse(a, i, n);
+	return true;
+}
+
+/*
+ * Every permutation within the world's classes of identical devices and
+ * contexts (world.h), the identity first. world_parse() bounds how many.
+ */
+static unsigned int sym_perms(const struct world_spec *s, struct sym_perm *out)
+{
+	enum { NCLS = W_MAX_DEVS + W_MAX_CTXS };
+	u8 mem[NCLS][W_MAX_DEVS], arr[NCLS][W_MAX_DEVS];
+	unsigned int nm[NCLS], nc = 0, n = 0, cls, i, k;
+	bool dev[NCLS];
+
+	for (cls = 1; cls <= NCLS; cls++) {
+		nm[nc] = 0;
+		for (i = 0; i < s->nr_devs; i++)
+			if (s->dev_class[i] == cls) {
+				mem[nc][nm[nc]++] = i;
+				dev[nc] = true;
+			}
+		for (i = 0; i < s->nr_ctxs; i++)
+			if (s->ctx_class[i] == cls) {
+				mem[nc][nm[nc]++] = i;
+				dev[nc] = false;
+			}
+		if (nm[nc] > 1) {
+			memcpy(arr[nc], mem[nc], nm[nc]);
+			nc++;
+		}
+	}
+	for (;;) {
+		struct sym_perm *pm = &out[n++];
+
+		for (i = 0; i < W_MAX_DEVS; i++)
+			pm->d[i] = i;
+		for (i = 0; i < W_MAX_CTXS; i++)
+			pm->c[i] = i;
+		for (k = 0; k < nc; k++)
+			for (i = 0; i < nm[k]; i++)
+				(dev[k] ? pm->d : pm->c)[mem[k][i]] = arr[k][i];
+		if (n == W_MAX_SYM_PERMS)
+			break;
+		/* an odometer: each class's arrangements in turn */
+		for (k = 0; k < nc && !perm_next(arr[k], nm[k]); k++)
+			;
+		if (k == nc)
+			break;
+	}
+	return n;
+}
+
+/* Which of two forms is the key: the shorter, then by their values. */
+static bool canon_less(const struct canon *a, const struct canon *b)
+{
+	if (a->n != b->n)
+		return a->n < b->n;
+	return memcmp(a->v, b->v, min_t(u32, a->n, CANON_MAX) *
+				    sizeof(u32)) < 0;
+}
+
+/*
+ * --symmetry: the least of the state's forms under every permutation of
+ * identical devices and contexts, each with its ids renamed.
+ */
+static void canon_read_least(struct canon *c)
+{
+	static struct canon alt;
+	struct sym_perm pm[W_MAX_SYM_PERMS];
+	unsigned int i, n = sym_perms(world_get()->spec, pm);
+
+	canon_read(c, &pm[0]);
+	for (i = 1; i < n; i++) {
+		alt.sym = true;
+		alt.text = NULL;
+		canon_read(&alt, &pm[i]);
+		if (!canon_less(&alt, c))
+			continue;
+		c->n = alt.n;
+		memcpy(c->v, alt.v, min_t(u32, alt.n, CANON_MAX) *
+				    sizeof(u32));
+		memcpy(c->lab, alt.lab, min_t(u32, alt.n, CANON_MAX) *
+					sizeof(c->lab[0]));
+	}
+}
+
 bool canon_state(struct canon *c)
 {
 	static sigjmp_buf env;
@@ -865,7 +1032,10 @@ bool canon_state(struct canon *c)
 		return false;
 	}
 	sim_oops_arm(&env);
-	canon_read(c);
+	if (c->sym)
+		canon_read_least(c);
+	else
+		canon_read(c, NULL);
 	sim_oops_arm(NULL);
 	c->ren = NULL;
 	return true;

@@ -47,9 +47,10 @@ struct canon {
 	bool lazy;
 	/*
 	 * Set by the caller (explore --symmetry's keys only): object ids
-	 * renamed to a canonical order, so that states that differ only in
-	 * which id each object got read alike. Never for the checks: an id
-	 * a failed call changed is an atomicity finding.
+	 * renamed to a canonical order, and the least such form under the
+	 * world's permutations of identical devices and contexts, so that
+	 * states that differ only so read alike. Never for the checks: an
+	 * id a failed call changed is an atomicity finding.
 	 */
 	bool sym;
 	/* while reading: the renaming (NULL: ids as they are) */

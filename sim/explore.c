@@ -1007,8 +1007,8 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /*
- * o->count_orbits: how many of the states found are distinct up to id
- * renaming (their --symmetry keys, by 64-bit hash). After a closure with
+ * o->count_orbits: how many of the states found are distinct up to
+ * symmetry (their --symmetry keys, by 64-bit hash). After a closure with
  * no reduction, a --symmetry walk of the same world is exact when it finds
  * exactly this many states.
  */

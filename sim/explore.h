@@ -39,11 +39,12 @@ struct explore_opts {
 	bool no_check;			/* benchmarks: judge nothing */
 	/*
 	 * Key states by their canonical form with object ids renamed to a
-	 * canonical order (check.h, struct canon's sym): one state per
-	 * class of states that differ only in id assignment.
+	 * canonical order, least under the world's permutations of identical
+	 * devices and contexts (check.h, struct canon's sym): one state per
+	 * class of states that differ only so.
 	 */
 	bool symmetry;
-	/* after the walk, count the states found up to id renaming */
+	/* after the walk, count the states found up to that symmetry */
 	bool count_orbits;
 	FILE *progress;			/* periodic progress lines, or NULL */
 	bool progress_tty;		/* one line, rewritten in place */
@@ -105,7 +106,7 @@ struct explore_stats {
 	unsigned long long restore_checked; /* o->verify_restore: restores */
 	unsigned long long restore_errors;  /* ... that differed */
 	u64 order_digest;		/* of the states in the order found */
-	unsigned long long orbits;	/* o->count_orbits: states up to ids */
+	unsigned long long orbits;	/* o->count_orbits: up to symmetry */
 	/*
 	 * -j N: levels given to workers; CPU seconds of the parent while
 	 * they ran (the merge), of the workers, and of the critical path:

@@ -191,10 +191,12 @@ static const struct cmd_help helps[] = {
 	  "and \"checks\": false; not with --out or --ktap. -j N (--jobs,\n"
 	  "default: the CPUs): worker processes; the report is -j 1's.\n"
 	  "--symmetry: one state for all states that differ only in which\n"
-	  "object ids their objects got (exact where the code uses ids only\n"
-	  "to look objects up; make check-symmetry compares the findings).\n"
-	  "--orbits: also count the states found up to id renaming: after\n"
-	  "a closure, what an exact --symmetry walk finds.",
+	  "object ids their objects got, or by a permutation of devices or\n"
+	  "contexts the world declares identical (exact where the code uses\n"
+	  "ids only to look objects up and treats alike what is alike; make\n"
+	  "check-symmetry compares the findings). --orbits: also count the\n"
+	  "states found up to that symmetry: after a closure, what an exact\n"
+	  "--symmetry walk finds.",
 	  run_explore },
 	{ "replay", "FILE|-", 1, 1, replay_opts,
 	  "Re-run a reproducer and print its trace (--state: the state\n"
@@ -1036,7 +1038,7 @@ static int run_explore(const struct cli *c)
 		       p, spec.name, bindsim_revision(),
 		       o.depth < 0 ? "to closure" : "depth bound",
 		       o.nr_shards > 1 ? " (sharded)" : "",
-		       o.symmetry ? ", ids up to renaming" : "",
+		       o.symmetry ? ", up to symmetry" : "",
 		       o.no_check ? ", NO CHECKS (a benchmark, not a verdict)" :
 		       "");
 	fflush(stdout);
@@ -1116,7 +1118,7 @@ static int run_explore(const struct cli *c)
 		printf("%s  states          %llu%s\n", p, st.states,
 		       st.closure ? " (closure)" : "");
 		if (o.count_orbits)
-			printf("%s  up to id renaming %llu\n", p, st.orbits);
+			printf("%s  up to symmetry  %llu\n", p, st.orbits);
 		printf("%s  transitions     %llu\n", p, st.transitions);
 		printf("%s  fault injections %llu\n", p, st.injections);
 		printf("%s  fault sites     %llu of %u injected\n", p,

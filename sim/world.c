@@ -13,6 +13,10 @@
  *   pasids N         pasids the explorer attaches (0..N-1), default 1
  *   ops OP...        opt-in operations the explorer generates too:
  *                    ioas-alloc ioas-map ioas-unmap ioas-iova-ranges
+ *   identical NAME NAME...
+ *                    devices (or contexts) declared above that differ only
+ *                    in name: explore --symmetry takes a state once for
+ *                    every permutation of them (24 permutations at most)
  *   boot KEY=0|1...  a boot variant (Kconfig and module parameters);
  *                    CONFIG_IOMMUFD_NOIOMMU=1 needs CONFIG_VFIO_NOIOMMU=1
  *
@@ -194,6 +198,120 @@ static int dup_attr(struct wparse *p, char **tok, int i, const char *repeatable)
 			return werr(p, "attribute '%.*s' given twice",
 				    (int)(tok[i][kl - 1] == '=' ? kl - 1 : kl),
 				    tok[i]);
+	return 0;
+}
+
+/*
+ * identical NAME NAME...: devices, or contexts, that differ only in name.
+ * Checked once the whole world is read (check_identical()).
+ */
+static int parse_identical(struct wparse *p, struct world_spec *spec,
+			   char **tok, int ntok)
+{
+	unsigned int k, cls = 0;
+	bool devs = false;
+	int i;
+
+	if (ntok < 3)
+		return werr(p, "identical takes two or more devices, or "
+			    "two or more contexts");
+	for (k = 0; k < W_MAX_DEVS; k++)
+		cls = max_t(unsigned int, cls, spec->dev_class[k]);
+	for (k = 0; k < W_MAX_CTXS; k++)
+		cls = max_t(unsigned int, cls, spec->ctx_class[k]);
+	cls++;
+	for (i = 1; i < ntok; i++) {
+		u8 *slot = NULL;
+		bool is_dev = false;
+
+		for (k = 0; k < spec->nr_devs; k++)
+			if (!strcmp(spec->devs[k].name, tok[i])) {
+				slot = &spec->dev_class[k];
+				is_dev = true;
+			}
+		for (k = 0; k < spec->nr_ctxs; k++)
+			if (!strcmp(spec->ctxs[k].name, tok[i]))
+				slot = &spec->ctx_class[k];
+		if (!slot)
+			return werr(p, "identical: '%s' is no device or ctx "
+				    "declared above", tok[i]);
+		if (i > 1 && is_dev != devs)
+			return werr(p, "identical: '%s': devices and contexts "
+				    "go on separate lines", tok[i]);
+		devs = is_dev;
+		if (*slot)
+			return werr(p, "identical: '%s' is named twice",
+				    tok[i]);
+		*slot = cls;
+	}
+	return 0;
+}
+
+static unsigned int factorial(unsigned int n)
+{
+	return n < 2 ? 1 : n * factorial(n - 1);
+}
+
+/* The identical lines hold: members alike but for their names. */
+static int check_identical(struct wparse *p, struct world_spec *spec)
+{
+	unsigned int i, j, k, perms = 1, size[2 * (W_MAX_DEVS + W_MAX_CTXS)];
+
+	memset(size, 0, sizeof(size));
+	for (i = 0; i < spec->nr_devs; i++) {
+		struct w_dev_spec a, b;
+
+		memcpy(&a, &spec->devs[i], sizeof(a));
+
+		size[spec->dev_class[i]]++;
+		for (j = 0; j < i; j++) {
+			memcpy(&b, &spec->devs[j], sizeof(b));
+			if (!spec->dev_class[i] ||
+			    spec->dev_class[j] != spec->dev_class[i])
+				continue;
+			memset(a.name, 0, sizeof(a.name));
+			memset(b.name, 0, sizeof(b.name));
+			if (memcmp(&a, &b, sizeof(a)))
+				return werr(p, "identical: devices %s and %s "
+					    "differ in more than their names",
+					    spec->devs[j].name,
+					    spec->devs[i].name);
+		}
+	}
+	for (i = 0; i < spec->nr_ctxs; i++) {
+		struct w_ctx_spec a, b;
+
+		memcpy(&a, &spec->ctxs[i], sizeof(a));
+
+		size[spec->ctx_class[i]]++;
+		for (j = 0; j < i; j++) {
+			memcpy(&b, &spec->ctxs[j], sizeof(b));
+			if (!spec->ctx_class[i] ||
+			    spec->ctx_class[j] != spec->ctx_class[i])
+				continue;
+			memset(a.name, 0, sizeof(a.name));
+			memset(b.name, 0, sizeof(b.name));
+			if (memcmp(&a, &b, sizeof(a)))
+				return werr(p, "identical: contexts %s and %s "
+					    "differ in more than their names",
+					    spec->ctxs[j].name,
+					    spec->ctxs[i].name);
+			/* every device binds to both or to neither */
+			for (k = 0; k < spec->nr_devs; k++)
+				if (!(spec->devs[k].ctx_mask >> i & 1) !=
+				    !(spec->devs[k].ctx_mask >> j & 1))
+					return werr(p, "identical: device %s "
+						    "binds to %s and not %s",
+						    spec->devs[k].name,
+						    spec->ctxs[(spec->devs[k].ctx_mask >> i & 1) ? i : j].name,
+						    spec->ctxs[(spec->devs[k].ctx_mask >> i & 1) ? j : i].name);
+		}
+	}
+	for (i = 1; i < ARRAY_SIZE(size); i++)
+		perms *= factorial(size[i]);
+	if (perms > W_MAX_SYM_PERMS)
+		return werr(p, "identical: %u permutations, at most %d",
+			    perms, W_MAX_SYM_PERMS);
 	return 0;
 }
 
@@ -468,6 +586,7 @@ int world_parse(const char *text, const char *name, struct world_spec *spec,
 		char *err, size_t errlen)
 {
 	struct wparse p = { .name = name, .err = err, .errlen = errlen };
+	unsigned int ident_line = 0, end_line;
 	const char *line = text;
 
 	memset(spec, 0, sizeof(*spec));
@@ -550,6 +669,10 @@ int world_parse(const char *text, const char *name, struct world_spec *spec,
 						    tok[i]);
 				spec->param_mask |= 1u << (k - 2);
 			}
+		} else if (!strcmp(tok[0], "identical")) {
+			if (parse_identical(&p, spec, tok, ntok))
+				return -1;
+			ident_line = p.line;
 		} else if (!strcmp(tok[0], "ops")) {
 			if (parse_ops(&p, spec, tok, ntok))
 				return -1;
@@ -563,6 +686,12 @@ int world_parse(const char *text, const char *name, struct world_spec *spec,
 	p.line++;
 	if (!spec->nr_devs)
 		return werr(&p, "a world needs at least one device");
+	/* checked once every device is read: at the last identical line */
+	end_line = p.line;
+	p.line = ident_line;
+	if (ident_line && check_identical(&p, spec))
+		return -1;
+	p.line = end_line;
 	if (!spec->nr_ctxs)
 		return werr(&p, "a world needs at least one ctx");
 	if (!spec->nr_boots)
@@ -743,6 +872,22 @@ void world_format(const struct world_spec *spec, char *buf, size_t len)
 			    (unsigned long long)d->resv[k].start,
 			    d->resv[k].length);
 		OUT("\n");
+	}
+	for (k = 1; k <= W_MAX_DEVS + W_MAX_CTXS; k++) {
+		const char *sep = "identical ";
+
+		for (i = 0; i < spec->nr_devs; i++)
+			if (spec->dev_class[i] == k) {
+				OUT("%s%s", sep, spec->devs[i].name);
+				sep = " ";
+			}
+		for (i = 0; i < spec->nr_ctxs; i++)
+			if (spec->ctx_class[i] == k) {
+				OUT("%s%s", sep, spec->ctxs[i].name);
+				sep = " ";
+			}
+		if (*sep == ' ')
+			OUT("\n");
 	}
 	OUT("ids %u\npasids %u\n", spec->id_max, spec->nr_pasids);
 	if (spec->op_mask) {

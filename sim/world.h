@@ -18,6 +18,7 @@
 #define W_MAX_BOOTS 4
 #define W_MAX_HANDLES 2		/* iommufd_device handles per kernel driver */
 #define W_NAME 16
+#define W_MAX_SYM_PERMS 24	/* permutations of identical devices, contexts */
 
 enum w_driver {
 	W_DRV_VFIO,		/* VFIO cdev: registration and open gates */
@@ -80,6 +81,14 @@ struct world_spec {
 	 * the IOAS ioctls, which multiply the states of any world).
 	 */
 	unsigned int op_mask;
+	/*
+	 * Devices and contexts the world declares identical ("identical d0
+	 * d1"): 0 none, else the class (1, 2, ...). explore --symmetry keys
+	 * a state by the least of its forms under every permutation within
+	 * the classes (W_MAX_SYM_PERMS at most).
+	 */
+	u8 dev_class[W_MAX_DEVS];
+	u8 ctx_class[W_MAX_CTXS];
 	unsigned int nr_boots;	/* boot variants (Kconfig + parameters) */
 	struct sim_settings boots[W_MAX_BOOTS];
 };

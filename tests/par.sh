@@ -100,6 +100,12 @@ same "V2 --max-findings 3" "$V2" --json --max-findings 3
 same "V2 --stop-on oops" "$V2" --json --stop-on oops
 same "V2 --max-states 2500" "$V2" --json --max-states 2500
 same "V2 --ktap --shard 1/2" "$V2" --ktap --closure --shard 1/2
+# --symmetry: the reduced walk and its --orbits count
+same "V2 closure --symmetry --out" "$V2" --closure --symmetry --out @OUT@
+same "twins closure --symmetry --json" "$PLAIN" --json --closure --symmetry \
+	--world worlds/twins.world
+same "vfio closure --orbits --json" "$PLAIN" --json --closure --orbits \
+	--world worlds/vfio.world
 
 if [ -x "$TREE" ]; then
 	same "tree vfio closure --json" "$TREE" --json --closure \

@@ -782,7 +782,8 @@ static u64 path_hash(const struct world_spec *spec, const char *const *ops,
 	assert_int_equal(world_boot(spec, 0), 0);
 	for (; *ops; ops++) {
 		run_text(spec, *ops, &res);
-		assert_int_equal(res.ret, 0);
+		if (res.ret)
+			fail_msg("%s: %d", *ops, res.ret);
 	}
 	c->text = NULL;
 	c->sym = sym;
@@ -855,6 +856,104 @@ static void test_canon_symmetry(void **state)
 			 path_hash(&spec, a2r, true, &canon_b));
 	assert_int_not_equal(path_hash(&spec, a2, false, &canon_a),
 			     path_hash(&spec, a2r, false, &canon_b));
+	sim_clear_findings();
+}
+
+/*
+ * "identical": classes of devices or contexts alike but for their names;
+ * every malformed or untrue declaration is refused with its line.
+ */
+static void test_world_identical(void **state)
+{
+	static const char *const head =
+		"world t\ngroup g0\nctx c0 ioas\nctx c1 ioas\n"
+		"device d0 group=g0 iommu=0 coherent\n"
+		"device d1 group=g0 iommu=0 coherent\n"
+		"device d2 group=g0 iommu=0\n";
+	static const struct {
+		const char *tail, *err;
+	} bad[] = {
+		{ "identical d0\n", "two or more" },
+		{ "identical d0 dx\n", "'dx' is no device or ctx" },
+		{ "identical d0 c0\n", "separate lines" },
+		{ "identical d0 d1\nidentical d1 d0\n", "named twice" },
+		{ "identical d0 d2\n", "d0 and d2 differ" },
+		{ "device d3 group=g0 iommu=0 coherent ctxs=c0\n"
+		  "identical c0 c1\n", "d3 binds to c0 and not c1" },
+	};
+	struct world_spec spec;
+	char text[1024], buf[2048], err[256];
+	unsigned int i;
+
+	(void)state;
+	snprintf(text, sizeof(text), "%sidentical d0 d1\nidentical c0 c1\n",
+		 head);
+	parse_text(text, &spec);
+	assert_int_not_equal(spec.dev_class[0], 0);
+	assert_int_equal(spec.dev_class[0], spec.dev_class[1]);
+	assert_int_equal(spec.dev_class[2], 0);
+	assert_int_not_equal(spec.ctx_class[0], 0);
+	assert_int_equal(spec.ctx_class[0], spec.ctx_class[1]);
+	assert_int_not_equal(spec.ctx_class[0], spec.dev_class[0]);
+	/* printed and read back: the same classes */
+	world_format(&spec, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "identical d0 d1\n"));
+	assert_non_null(strstr(buf, "identical c0 c1\n"));
+	parse_text(buf, &default_spec);
+	assert_memory_equal(spec.dev_class, default_spec.dev_class,
+			    sizeof(spec.dev_class));
+	assert_memory_equal(spec.ctx_class, default_spec.ctx_class,
+			    sizeof(spec.ctx_class));
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(text, sizeof(text), "%s%s", head, bad[i].tail);
+		assert_int_equal(world_parse(text, "t", &spec, err,
+					     sizeof(err)), -1);
+		if (!strstr(err, bad[i].err))
+			fail_msg("'%s': got '%s'", bad[i].tail, err);
+	}
+	/* five alike devices: 120 permutations, more than the bound */
+	snprintf(text, sizeof(text), "world t\nctx c0\n"
+		 "device a group=none iommu=none\n"
+		 "device b group=none iommu=none\n"
+		 "device c group=none iommu=none\n"
+		 "device d group=none iommu=none\n"
+		 "device e group=none iommu=none\nidentical a b c d e\n");
+	assert_int_equal(world_parse(text, "t", &spec, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "120 permutations, at most 24"));
+}
+
+/*
+ * With identical devices and contexts declared, swapping them is no new
+ * state for the --symmetry key; what differs in kind still is.
+ */
+static void test_canon_symmetry_twins(void **state)
+{
+	static const char *const d0c0[] = { "bind d0 c0", NULL };
+	static const char *const d1c1[] = { "bind d1 c1", NULL };
+	static const char *const d0c1[] = { "bind d0 c1", NULL };
+	/* both in one context (a group has one DMA owner) */
+	static const char *const both[] = { "bind d0 c0", "bind d1 c0", NULL };
+	static const char *const both2[] = { "bind d0 c1", "bind d1 c1",
+					     NULL };
+	struct world_spec spec;
+	char err[256];
+
+	(void)state;
+	if (world_parse_file("worlds/twins.world", &spec, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_not_equal(path_hash(&spec, d0c0, false, &canon_a),
+			     path_hash(&spec, d1c1, false, &canon_b));
+	assert_int_equal(path_hash(&spec, d0c0, true, &canon_a),
+			 path_hash(&spec, d1c1, true, &canon_b));
+	assert_int_equal(path_hash(&spec, d0c0, true, &canon_a),
+			 path_hash(&spec, d0c1, true, &canon_b));
+	assert_int_not_equal(path_hash(&spec, both, false, &canon_a),
+			     path_hash(&spec, both2, false, &canon_b));
+	assert_int_equal(path_hash(&spec, both, true, &canon_a),
+			 path_hash(&spec, both2, true, &canon_b));
+	assert_int_not_equal(path_hash(&spec, both, true, &canon_a),
+			     path_hash(&spec, d0c0, true, &canon_b));
 	sim_clear_findings();
 }
 
@@ -1635,6 +1734,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_canon_deterministic, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_canon_symmetry, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_canon_symmetry_twins, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_world_identical, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_explore_symmetry, setup,
 						teardown),
