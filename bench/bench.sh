@@ -18,6 +18,13 @@
 #                                         when built, interleaved with the
 #                                         model's rows so that both see the
 #                                         same machine load
+#   symmetry reduction                    --symmetry rows in the table; and
+#                                         BASE's full walk against this
+#                                         one's --symmetry walk of the same
+#                                         world: time to closure, and the
+#                                         states both ways (the count
+#                                         before reduction from one full
+#                                         walk of this explorer)
 #   -j 2 against -j 1                     default world to closure, plain
 #                                         build, interleaved; with the CPU
 #                                         time of -j 1 and of -j 2's
@@ -202,6 +209,37 @@ ratio() {
 	}'
 }
 
+# sym_ratio LABEL ARGS...: BASE's full walk against this explorer's
+# --symmetry walk at -j 1 and at -j 2, interleaved, best of RUNS each by
+# the explorer's time: the time to closure of the same world, not the same
+# graph. Then the states: BASE's, this explorer's reduced walk's, and its
+# full walk's (one run), and the full walk's states per second of the
+# reduced walk's time against BASE's states per second.
+sym_ratio() {
+	local label=$1 i bb='' nb='' n2='' bstates='' nstates='' fstates=''
+	shift
+	for i in $(seq "$RUNS"); do
+		one_run "$label (base)" "$BASE_BIN" "$@" || return
+		bstates=$states
+		less "$secs" "${bb:-1e9}" && bb=$secs
+		one_run "$label (--symmetry)" "$PLAIN" --symmetry "$@" || return
+		nstates=$states
+		less "$secs" "${nb:-1e9}" && nb=$secs
+		one_run "$label (--symmetry -j 2)" "$PLAIN" --symmetry "$@" \
+			-j 2 || return
+		less "$secs" "${n2:-1e9}" && n2=$secs
+	done
+	one_run "$label (full)" "$PLAIN" "$@" || return
+	fstates=$states
+	awk -v l="$label" -v a="$bb" -v b="$nb" -v c="$n2" -v bs="$bstates" \
+		-v ns="$nstates" -v fs="$fstates" 'BEGIN {
+		printf "%-28s %8.2f %8.2f %7.2fx %8.2f %7.2fx  (states: base " \
+		       "%d; now %d, %d before reduction: %.2fx states/s)\n",
+		       l, a, b, (b > 0 ? a / b : 0), c, (c > 0 ? a / c : 0),
+		       bs, ns, fs, (b > 0 && bs > 0 ? (fs / b) / (bs / a) : 0)
+	}'
+}
+
 # jobs_ratio LABEL ARGS...: -j 2 against -j 1, runs interleaved, best of
 # RUNS each by the explorer's time; the same graph. Also the CPU seconds
 # (best) of -j 1, and of -j 2: all processes, the parent's merge, and the
@@ -252,6 +290,12 @@ if [ -x "$TREE" ]; then
 	row "tree: vfio closure" "$TREE" --world worlds/vfio.world --closure
 fi
 row "large depth 6" "$PLAIN" --world worlds/large.world --depth 6
+row "default closure, symmetry" "$PLAIN" --closure --symmetry
+if [ -x "$TREE" ]; then
+	row "tree: default, symmetry" "$TREE" --closure --symmetry
+fi
+row "three closure, symmetry" "$PLAIN" --world worlds/three.world \
+	--closure --symmetry
 row "default depth 5 (ASan)" "$ASAN" --depth 5
 printf "\nwhat the checks cost: checked against --no-check, same graph:\n"
 printf "%-28s %8s %8s %8s %9s %9s\n" run checked no-check ratio \
@@ -271,9 +315,16 @@ if [ -n "$BASE_BIN" ]; then
 		--world worlds/replace.world --closure
 	TPUT=1 ratio "large depth 6" "$BASE_BIN" "$PLAIN" \
 		--world worlds/large.world --depth 6
+	printf "\nagainst BASE=%s, -j 1: its full walk, this one's --symmetry\n" \
+		"$BASE"
+	printf "%-28s %8s %8s %8s %8s %8s\n" run base "now -j 1" speedup \
+		"now -j 2" speedup
+	sym_ratio "default closure" --closure
+	sym_ratio "replace closure" --world worlds/replace.world --closure
 fi
 printf "\n-j 2 against -j 1 (%s CPUs online; load %s):\n" "$(nproc)" \
 	"$(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%-28s %8s %8s %8s\n" run "-j 1" "-j 2" speedup
 jobs_ratio "default closure" --closure
+jobs_ratio "default, symmetry" --closure --symmetry
 exit $status

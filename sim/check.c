@@ -48,6 +48,16 @@ static void cput(struct canon *c, const char *label, u32 v)
 	cputn(c, label, v, NULL);
 }
 
+/* A value the text shows in hex (an address, a length), formatted only then */
+static void cputx(struct canon *c, const char *label, unsigned long v)
+{
+	char hex[24];
+
+	if (c->text)
+		snprintf(hex, sizeof(hex), "0x%lx", v);
+	cputn(c, label, v, c->text ? hex : NULL);
+}
+
 /*
  * The usable IOVA ranges of an IOAS as IOMMU_IOAS_IOVA_RANGES reports them:
  * the gaps between its reserved ranges, lowest first. Returns how many;
@@ -316,10 +326,8 @@ static u64 ren_mix(u64 h, u64 v)
 	return h ^ (h >> 29);
 }
 
-static int ren_cmp(const void *a, const void *b)
+static int ren_cmp(const struct ren_ent *x, const struct ren_ent *y)
 {
-	const struct ren_ent *x = a, *y = b;
-
 	if (x->cls != y->cls)
 		return x->cls < y->cls ? -1 : 1;
 	if (x->key != y->key)
@@ -348,6 +356,20 @@ static u64 ren_dev_anchor(const struct canon *sc, const struct world *w,
 		slot = 0;
 	}
 	return (u64)(cdev(sc, d) + 1) << 8 | slot;
+}
+
+/* An insertion sort: a context holds a handful of objects */
+static void ren_sort(struct ren_ent *e, unsigned int n)
+{
+	unsigned int i, j;
+	struct ren_ent t;
+
+	for (i = 1; i < n; i++) {
+		t = e[i];
+		for (j = i; j > 0 && ren_cmp(&e[j - 1], &t) > 0; j--)
+			e[j] = e[j - 1];
+		e[j] = t;
+	}
 }
 
 static struct ren_ent *ren_find(struct ren_ent *e, unsigned int n, u32 id)
@@ -441,7 +463,7 @@ static void ren_build_ctx(const struct world *w, struct iommufd_ctx *ictx,
 		n++;
 	}
 	/* devices first: their anchors are names, not ids */
-	qsort(e, n, sizeof(*e), ren_cmp);
+	ren_sort(e, n);
 	for (i = 0; i < n && !e[i].cls; i++)
 		r->map[ci][e[i].id] = i + 1;
 	/* the rest: what each is, with ids not yet named read as 0 */
@@ -510,7 +532,7 @@ static void ren_build_ctx(const struct world *w, struct iommufd_ctx *ictx,
 	for (i = 0; i < n; i++)
 		if (e[i].cls)
 			e[i].key = e[i].key2;
-	qsort(e, n, sizeof(*e), ren_cmp);
+	ren_sort(e, n);
 	for (i = 0; i < n && e[i].cls < 2; i++)
 		r->map[ci][e[i].id] = i + 1;
 	/*
@@ -537,7 +559,7 @@ static void ren_build_ctx(const struct world *w, struct iommufd_ctx *ictx,
 			k++;
 		}
 	}
-	qsort(e, n, sizeof(*e), ren_cmp);
+	ren_sort(e, n);
 	for (i = 0; i < n; i++) {
 		r->map[ci][e[i].id] = i + 1;
 		r->order[ci][i] = e[i].id;
@@ -688,24 +710,15 @@ static void canon_object(struct canon *c, const struct world *w,
 		cput(c, " nr_domains", target_ioas_nr_domains(ioas));
 		n = target_ioas_resv(ioas, r, ARRAY_SIZE(r));
 		for (i = 0; i < n && i < ARRAY_SIZE(r); i++) {
-			char hex[24];
-
-			snprintf(hex, sizeof(hex), "0x%lx", r[i].start);
-			cputn(c, " resv.start", r[i].start, hex);
+			cputx(c, " resv.start", r[i].start);
 			cputn(c, " resv.owner",
 			      cdev(c, dev_index(w, r[i].owner)) + 1,
 			      dev_name_of(w, dev_index(w, r[i].owner)));
 		}
 		n = target_ioas_areas(ioas, r, ARRAY_SIZE(r));
 		for (i = 0; i < n && i < ARRAY_SIZE(r); i++) {
-			char hex[24];
-
-			snprintf(hex, sizeof(hex), "0x%lx", r[i].start);
-			cputn(c, " map.start", r[i].start, hex);
-			snprintf(hex, sizeof(hex), "0x%lx",
-				 r[i].last - r[i].start + 1);
-			cputn(c, " map.length", r[i].last - r[i].start + 1,
-			      hex);
+			cputx(c, " map.start", r[i].start);
+			cputx(c, " map.length", r[i].last - r[i].start + 1);
 		}
 		if (c->text)
 			text_iova_ranges(c->text, ioas);
@@ -1887,7 +1900,8 @@ void check_transition(const struct op *op, const struct op_result *res,
 	if (before && res->applicable && res->ret &&
 	    failure_is_atomic(op, res) &&
 	    !(before->heap && sim_heap_same(before->heap, before->heap_len))) {
-		struct canon *after = calloc(1, sizeof(*after));
+		/* not zeroed: 48 KB, and only n values are read */
+		struct canon *after = malloc(sizeof(*after));
 
 		if (before->lazy && !canon_of_image(before)) {
 			/* the state before faults when read: that oops */
@@ -1895,6 +1909,7 @@ void check_transition(const struct op *op, const struct op_result *res,
 					   "before)");
 		} else if (after) {
 			after->text = NULL;
+			after->sym = false;	/* ids as they are: ids matter */
 			if (!canon_state(after))
 				/* the oops reading it is the finding */
 				check_collect_shim(out, "(while reading the "
