@@ -315,7 +315,7 @@ if [ -n "$BASE_BIN" ]; then
 		--world worlds/replace.world --closure
 	TPUT=1 ratio "large depth 6" "$BASE_BIN" "$PLAIN" \
 		--world worlds/large.world --depth 6
-	printf "\nagainst BASE=%s, -j 1: its full walk, this one's --symmetry\n" \
+	printf "\nagainst BASE=%s: its full walk, this one's --symmetry walk\n" \
 		"$BASE"
 	printf "%-28s %8s %8s %8s %8s %8s\n" run base "now -j 1" speedup \
 		"now -j 2" speedup
