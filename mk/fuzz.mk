@@ -27,8 +27,10 @@ FZ_DICT := fuzz/ops.dict
 FZ_SEEDS := fuzz/seeds
 # 1 + 32 operations * 5 bytes (FUZZ_MAX_BYTES in sim/fuzzio.h)
 FZ_MAXLEN := 161
+# AFL_TRY_AFFINITY: bind to a free core when there is one (2.6x the
+# execs/s unbound on this VM), run unbound when there is none
 FZ_AFL_ENV := AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
-	AFL_NO_AFFINITY=1
+	AFL_TRY_AFFINITY=1
 
 # The model: model/ itself, or a copy with revisions/$(REV).patch applied
 # (scripts/patch-model, the same step as scripts/build-variant).
