@@ -26,6 +26,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,59 +253,65 @@ static unsigned int factorial(unsigned int n)
 	return n < 2 ? 1 : n * factorial(n - 1);
 }
 
+/*
+ * One kind's classes (@cls per member, @n members of @size bytes from
+ * @base, each starting with its name): members of a class alike in every
+ * byte past the name. Counts each class's members into @count.
+ */
+static int check_alike(struct wparse *p, const char *kind, const void *base,
+		       size_t size, unsigned int n, const u8 *cls,
+		       unsigned int *count)
+{
+	const char *a, *b;
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		a = (const char *)base + i * size;
+		count[cls[i]]++;
+		for (j = 0; cls[i] && j < i; j++) {
+			b = (const char *)base + j * size;
+			if (cls[j] == cls[i] &&
+			    memcmp(a + W_NAME, b + W_NAME, size - W_NAME))
+				return werr(p, "identical: %s %s and %s differ "
+					    "in more than their names", kind, b,
+					    a);
+		}
+	}
+	return 0;
+}
+
 /* The identical lines hold: members alike but for their names. */
 static int check_identical(struct wparse *p, struct world_spec *spec)
 {
-	unsigned int i, j, k, perms = 1, size[2 * (W_MAX_DEVS + W_MAX_CTXS)];
+	unsigned int i, j, k, perms = 1, size[W_MAX_DEVS + W_MAX_CTXS + 1];
+	bool bi, bj;
 
+	_Static_assert(offsetof(struct w_dev_spec, name) == 0 &&
+		       offsetof(struct w_ctx_spec, name) == 0 &&
+		       sizeof(spec->devs[0].name) == W_NAME &&
+		       sizeof(spec->ctxs[0].name) == W_NAME,
+		       "a spec starts with its name");
 	memset(size, 0, sizeof(size));
-	for (i = 0; i < spec->nr_devs; i++) {
-		struct w_dev_spec a, b;
-
-		memcpy(&a, &spec->devs[i], sizeof(a));
-
-		size[spec->dev_class[i]]++;
-		for (j = 0; j < i; j++) {
-			memcpy(&b, &spec->devs[j], sizeof(b));
-			if (!spec->dev_class[i] ||
-			    spec->dev_class[j] != spec->dev_class[i])
-				continue;
-			memset(a.name, 0, sizeof(a.name));
-			memset(b.name, 0, sizeof(b.name));
-			if (memcmp(&a, &b, sizeof(a)))
-				return werr(p, "identical: devices %s and %s "
-					    "differ in more than their names",
-					    spec->devs[j].name,
-					    spec->devs[i].name);
-		}
-	}
+	if (check_alike(p, "devices", spec->devs, sizeof(spec->devs[0]),
+			spec->nr_devs, spec->dev_class, size) ||
+	    check_alike(p, "contexts", spec->ctxs, sizeof(spec->ctxs[0]),
+			spec->nr_ctxs, spec->ctx_class, size))
+		return -1;
+	/* every device binds to both of two identical contexts or neither */
 	for (i = 0; i < spec->nr_ctxs; i++) {
-		struct w_ctx_spec a, b;
-
-		memcpy(&a, &spec->ctxs[i], sizeof(a));
-
-		size[spec->ctx_class[i]]++;
-		for (j = 0; j < i; j++) {
-			memcpy(&b, &spec->ctxs[j], sizeof(b));
-			if (!spec->ctx_class[i] ||
-			    spec->ctx_class[j] != spec->ctx_class[i])
+		for (j = 0; spec->ctx_class[i] && j < i; j++) {
+			if (spec->ctx_class[j] != spec->ctx_class[i])
 				continue;
-			memset(a.name, 0, sizeof(a.name));
-			memset(b.name, 0, sizeof(b.name));
-			if (memcmp(&a, &b, sizeof(a)))
-				return werr(p, "identical: contexts %s and %s "
-					    "differ in more than their names",
-					    spec->ctxs[j].name,
-					    spec->ctxs[i].name);
-			/* every device binds to both or to neither */
-			for (k = 0; k < spec->nr_devs; k++)
-				if (!(spec->devs[k].ctx_mask >> i & 1) !=
-				    !(spec->devs[k].ctx_mask >> j & 1))
+			for (k = 0; k < spec->nr_devs; k++) {
+				bi = spec->devs[k].ctx_mask >> i & 1;
+				bj = spec->devs[k].ctx_mask >> j & 1;
+				if (bi != bj)
 					return werr(p, "identical: device %s "
 						    "binds to %s and not %s",
 						    spec->devs[k].name,
-						    spec->ctxs[(spec->devs[k].ctx_mask >> i & 1) ? i : j].name,
-						    spec->ctxs[(spec->devs[k].ctx_mask >> i & 1) ? j : i].name);
+						    spec->ctxs[bi ? i : j].name,
+						    spec->ctxs[bi ? j : i].name);
+			}
 		}
 	}
 	for (i = 1; i < ARRAY_SIZE(size); i++)
