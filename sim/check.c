@@ -266,13 +266,13 @@ static u32 obj_id(const void *obj)
  * properties, wherever they sit in the heap and in their group's list.
  */
 #define REN_IDS 66		/* ids 1..64 and one past the limit */
+#define REN_KEEP 1000		/* + an id that is no object of its context */
 
 /* One permutation of the world's identical devices and contexts. */
 struct sym_perm {
 	u8 d[W_MAX_DEVS];
 	u8 c[W_MAX_CTXS];
 };
-#define REN_KEEP 1000		/* + an id that is no object of its context */
 
 struct canon_ren {
 	bool shape;		/* building: ids not mapped yet read as 0 */
@@ -592,12 +592,11 @@ static void ren_build(const struct world *w, struct canon_ren *r,
 static void canon_igroup(struct canon *c, const struct world *w,
 			 struct iommufd_group *igroup)
 {
+	int ci = ctx_index(w, igroup->ictx);
+	u32 devs[REN_IDS], nd, j, t, p;
 	unsigned long idx;
 	unsigned int i;
-	u32 p;
 	void *e;
-
-	int ci = ctx_index(w, igroup->ictx);
 
 	cput(c, "  igroup.ref", kref_read(&igroup->ref));
 	cputn(c, "  igroup.ctx", cctx(c, ci) + 1, ctx_name(w, ci));
@@ -619,21 +618,15 @@ static void canon_igroup(struct canon *c, const struct world *w,
 		}
 		cput(c, "  pasid.attach", p);
 		cput(c, "   hwpt", cid(c, ci, obj_id(attach->hwpt)));
-		if (!c->ren) {
-			sim_xa_for_each_raw(&attach->device_array, i, idx, e)
-				cput(c, "   dev", (u32)idx | (e == XA_ZERO_ENTRY ?
-							 0x80000000u : 0));
-			continue;
-		}
-		/* renamed: in the order of the new ids */
-		u32 devs[REN_IDS], nd = 0, j, t;
-
+		/* by id (renamed ids: by the new ones), bit 31: reserved */
+		nd = 0;
 		sim_xa_for_each_raw(&attach->device_array, i, idx, e) {
 			if (nd == ARRAY_SIZE(devs))
 				break;
 			t = cid(c, ci, idx) |
 			    (e == XA_ZERO_ENTRY ? 0x80000000u : 0);
-			for (j = nd++; j > 0 && devs[j - 1] > t; j--)
+			for (j = nd++; j > 0 && (devs[j - 1] & 0x7fffffffu) >
+						(t & 0x7fffffffu); j--)
 				devs[j] = devs[j - 1];
 			devs[j] = t;
 		}
